@@ -1,0 +1,43 @@
+// The `catalyst-bot` command line: dispatches to one module per subcommand, loaded on demand.
+const USAGE = `usage: catalyst-bot <command> [options]
+
+commands:
+  start                      run the bot: poller, workers and every adapter that has credentials
+  classify                   classify JSON Lines articles from stdin to stdout (no Redis needed)
+  universe import FILE       add companies from SEC's company_tickers.json to config/universe/local.json
+  universe check             validate the ticker universe and print its size
+
+Run 'catalyst-bot <command> --help' for a command's options.`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
+  start: () => import("./cli/start.ts"),
+  classify: () => import("./cli/classify.ts"),
+  universe: () => import("./cli/universe.ts"),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`catalyst-bot: unknown command '${name}'.\n\n${USAGE}`);
+    return 2;
+  }
+  const mod = await load();
+  return mod.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`catalyst-bot: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);
