@@ -44,8 +44,11 @@ export interface SubscriptionStore {
   remove(destination: Destination, match: { ticker?: string; catalysts?: CatalystSlug[] }): Promise<number>;
   /** Subscriptions of one channel, or of every channel of one tenant when channel is omitted. */
   list(scope: { platform: Platform; tenant: string; channel?: string }): Promise<Subscription[]>;
-  /** Every subscription that could match an alert about this ticker (ticker subs plus catalyst-only subs). */
-  forTicker(ticker: string): Promise<Subscription[]>;
+  /**
+   * Every subscription that could match an alert: the subscriptions to this ticker plus every
+   * catalyst-only subscription (ticker undefined = an article-level alert: catalyst-only subs only).
+   */
+  forTicker(ticker: string | undefined): Promise<Subscription[]>;
 }
 
 export interface TimelineStore {
