@@ -1,4 +1,5 @@
 // Gives the test run a Redis: REDIS_URL when set, else a private redis-server on a free loopback port.
+import type {} from "vitest";
 import type { TestProject } from "vitest/node";
 import { startPrivateRedis, type PrivateRedis } from "../src/adapters/redis/private-server.ts";
 
