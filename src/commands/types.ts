@@ -1,0 +1,36 @@
+// The platform-neutral slash-command contract shared by the Slack and Discord adapters.
+import type { SubscriptionStore, TimelineStore } from "../core/store.ts";
+import type { Universe } from "../core/universe/index.ts";
+
+export type CommandName = "subscribe" | "unsubscribe" | "subscriptions" | "catalysts" | "help";
+
+export interface CommandContext {
+  platform: "slack" | "discord";
+  /** Slack team id / Discord guild id. */
+  tenant: string;
+  channel: string;
+  userId: string;
+  /** May change subscriptions: Slack: any member unless restricted by config; Discord: Manage Channels. */
+  canManage: boolean;
+}
+
+export interface ReplySection {
+  heading?: string;
+  /** Markdown-ish: **bold** and [text](url) links are rendered per platform by the formatter. */
+  lines: string[];
+}
+
+export interface CommandReply {
+  ok: boolean;
+  ephemeral: boolean;
+  title: string;
+  sections: ReplySection[];
+  suggestions?: string[];
+}
+
+export interface CommandDeps {
+  subscriptions: SubscriptionStore;
+  timeline: TimelineStore;
+  universe: Universe;
+  now?: () => Date;
+}
