@@ -1,7 +1,8 @@
 // Store interfaces shared by the pipeline (writer) and the slash commands (reader); Redis implements them.
 import type { CatalystSlug } from "./catalysts.ts";
 
-export type Platform = "slack" | "discord" | "webhook";
+/** "console" prints alerts on stdout: what a newcomer sees with no Slack or Discord credentials. */
+export type Platform = "slack" | "discord" | "webhook" | "console";
 
 /** Where alerts go. `tenant` is the Slack workspace (team) id or the Discord guild id; webhooks use "webhook". */
 export interface Destination {
