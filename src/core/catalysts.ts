@@ -28,3 +28,22 @@ export function isCatalystSlug(value: string): value is CatalystSlug {
 
 /** Catalysts that concern a whole market or sector: article-level, never attached to one ticker. */
 export const MARKET_LEVEL_CATALYSTS: ReadonlySet<CatalystSlug> = new Set(["macro_policy"]);
+
+/** How a catalyst is named to people (alerts, command replies). */
+export const CATALYST_LABELS: Readonly<Record<CatalystSlug, string>> = {
+  buyback: "Buyback",
+  earnings: "Earnings",
+  guidance: "Guidance",
+  dividend: "Dividend",
+  m_and_a: "M&A",
+  capital_raise: "Capital raise",
+  listing: "Listing",
+  regulation: "Regulation",
+  macro_policy: "Macro policy",
+  geopolitics: "Geopolitics",
+  product: "Product",
+  capex: "Capex",
+  analyst: "Analyst",
+  management: "Management",
+  legal: "Legal",
+};
