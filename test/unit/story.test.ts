@@ -10,7 +10,7 @@ const open: StoryRecord = { storyId: storyIdFor("AAPL", "buyback", "a1"), opened
 
 describe("decideStory", () => {
   const cases: Array<{ name: string; existing?: StoryRecord; articleId: string; at: number; kind: "open" | "join"; sameStory: boolean }> = [
-    { name: "no story yet: the article opens one", articleId: "a1", at: t0, kind: "open", sameStory: false },
+    { name: "no story yet: the article opens one", articleId: "b1", at: t0, kind: "open", sameStory: false },
     { name: "a later article within the window joins", existing: open, articleId: "a2", at: t0 + 47 * H, kind: "join", sameStory: true },
     { name: "exactly at the window's end still joins", existing: open, articleId: "a2", at: t0 + WINDOW, kind: "join", sameStory: true },
     { name: "after the window a new story opens", existing: open, articleId: "a3", at: t0 + WINDOW + 1, kind: "open", sameStory: false },
