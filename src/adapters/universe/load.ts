@@ -29,7 +29,8 @@ export function readUniverseFiles(dir: string = DEFAULT_UNIVERSE_DIR): Array<{ n
     }
     const parsed = UniverseFileSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues.slice(0, 20)) problems.push(`${path}: ${issue.path.join(".")}: ${issue.message}`);
+      for (const issue of parsed.error.issues.slice(0, 20)) problems.push(`${path}: ${describeIssuePath(raw, issue.path)}: ${issue.message}`);
+      if (parsed.error.issues.length > 20) problems.push(`${path}: ... and ${parsed.error.issues.length - 20} more problem(s)`);
       continue;
     }
     files.push({ name, data: parsed.data });
@@ -40,4 +41,23 @@ export function readUniverseFiles(dir: string = DEFAULT_UNIVERSE_DIR): Array<{ n
 
 export function loadUniverse(dir: string = DEFAULT_UNIVERSE_DIR): Universe {
   return buildUniverse(readUniverseFiles(dir));
+}
+
+/** "companies[12] (BABA).aliases[0]": names the company by its symbol so the operator can find it in the file. */
+function describeIssuePath(raw: unknown, path: ReadonlyArray<PropertyKey>): string {
+  if (path.length === 0) return "(top level)";
+  let out = "";
+  let node: unknown = raw;
+  for (const key of path) {
+    const child = node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+    if (typeof key === "number") {
+      out += `[${key}]`;
+      const symbol = child !== null && typeof child === "object" ? (child as { symbol?: unknown }).symbol : undefined;
+      if (typeof symbol === "string") out += ` (${symbol})`;
+    } else {
+      out += (out ? "." : "") + String(key);
+    }
+    node = child;
+  }
+  return out;
 }

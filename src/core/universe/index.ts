@@ -33,14 +33,19 @@ export function buildUniverse(files: ReadonlyArray<{ name: string; data: Univers
   const byAmbiguousAlias = new Map<string, Company[]>();
   const indexByName = new Map<string, MarketIndex>();
 
+  // "file: SYMBOL" of each company, so every problem says where to look.
+  const whereOf = new Map<Company, string>();
+  const indexOwner = new Map<string, string>();
+
   for (const { name: file, data } of files) {
     for (const company of data.companies) {
       const where = `${file}: ${company.symbol}`;
+      whereOf.set(company, where);
       for (const sym of [company.symbol, ...company.listings, ...company.former]) {
         const key = sym.toUpperCase();
         const owner = symbolOwner.get(key);
         if (owner && owner !== where) {
-          problems.push(`symbol ${sym} is claimed by both ${owner} and ${where}`);
+          problems.push(`symbol ${sym} is claimed by both ${owner} and ${where}: a symbol belongs to one company (move it to that company's "listings" or "former")`);
           continue;
         }
         symbolOwner.set(key, where);
@@ -49,30 +54,50 @@ export function buildUniverse(files: ReadonlyArray<{ name: string; data: Univers
       companies.push(company);
     }
     for (const index of data.indices) {
-      for (const n of [index.symbol, index.name, ...index.aliases]) indexByName.set(n, index);
+      const where = `${file}: ${index.symbol}`;
+      for (const n of [index.symbol, index.name, ...index.aliases]) {
+        const owner = indexOwner.get(n);
+        if (owner && owner !== where) {
+          problems.push(`index name "${n}" is claimed by both ${owner} and ${where}: keep it for one index`);
+          continue;
+        }
+        indexOwner.set(n, where);
+        indexByName.set(n, index);
+      }
       indices.push(index);
     }
   }
 
   // Aliases: distinctive ones must be unique; ambiguous ones may be shared but not also distinctive elsewhere.
   for (const company of companies) {
+    const where = whereOf.get(company) ?? company.symbol;
     for (const alias of company.aliases) {
       const owner = aliasOwner.get(alias);
-      if (owner && owner !== company.symbol) {
+      if (owner && owner !== where) {
         problems.push(
-          `alias "${alias}" is claimed by both ${owner} and ${company.symbol}: mark it ambiguous in both (field "ambiguous") or keep it for one`,
+          `alias "${alias}" is claimed by both ${owner} and ${where}: move it from "aliases" to "ambiguous" in both companies, or keep it for one`,
         );
         continue;
       }
-      aliasOwner.set(alias, company.symbol);
+      const index = indexOwner.get(alias);
+      if (index) {
+        problems.push(`alias "${alias}" of ${where} is also the name of index ${index}: remove it from the company`);
+        continue;
+      }
+      aliasOwner.set(alias, where);
       byAlias.set(alias, company);
     }
   }
   for (const company of companies) {
+    const where = whereOf.get(company) ?? company.symbol;
     for (const alias of company.ambiguous) {
       const distinct = aliasOwner.get(alias);
-      if (distinct && distinct !== company.symbol) {
-        problems.push(`alias "${alias}" is ambiguous for ${company.symbol} but distinctive for ${distinct}: mark it ambiguous in both`);
+      if (distinct === where) {
+        problems.push(`alias "${alias}" of ${where} is in both "aliases" and "ambiguous": keep it in one`);
+      } else if (distinct) {
+        problems.push(
+          `alias "${alias}" is ambiguous for ${where} but distinctive for ${distinct}: move it to "ambiguous" there too (every company that uses a shared alias marks it ambiguous)`,
+        );
       }
       const list = byAmbiguousAlias.get(alias) ?? [];
       if (!list.includes(company)) list.push(company);
@@ -82,4 +107,29 @@ export function buildUniverse(files: ReadonlyArray<{ name: string; data: Univers
 
   if (problems.length) throw new UniverseError(problems);
   return { companies, indices, bySymbol, byAlias, byAmbiguousAlias, indexByName };
+}
+
+/** Index memberships that name an index no universe file defines (a typo such as "^HSTEC"). */
+export function undefinedIndexReferences(universe: Universe): string[] {
+  const known = new Set(universe.indices.map((i) => i.symbol));
+  const problems: string[] = [];
+  for (const company of universe.companies) {
+    for (const idx of company.indices) {
+      if (!known.has(idx)) problems.push(`${company.symbol} is listed as a member of ${idx}, which no universe file defines under "indices"`);
+    }
+  }
+  return problems;
+}
+
+/** Members of each index, by caret symbol, in universe order. */
+export function indexMembers(universe: Universe): Map<string, Company[]> {
+  const members = new Map<string, Company[]>(universe.indices.map((i) => [i.symbol, []]));
+  for (const company of universe.companies) {
+    for (const idx of company.indices) {
+      const list = members.get(idx) ?? [];
+      list.push(company);
+      members.set(idx, list);
+    }
+  }
+  return members;
 }
