@@ -226,6 +226,7 @@ const ORDINARY_WORDS = new Set([
   "Sun", "Star", "Apex", "Vista", "Genesis", "Unity", "Harmony", "Alpha", "Beta", "Delta", "Atlas", "Titan", "Eagle", "Phoenix",
   "Fox", "Equity", "Realty", "Resources", "Industries", "Partners", "Solutions", "Systems", "Technologies", "Therapeutics",
   "Pharmaceuticals", "Bancorp", "Acquisition", "Coherent", "Insight", "Progress", "Guess", "Hope", "Wave", "Core", "Edge",
+  "News", "Trade", "Data", "Strategy", "Genuine", "Dollar", "Chase", "Caterpillar", "Amazon", "Oracle", "Shell",
 ]);
 
 export interface ImportPlan {
