@@ -1,0 +1,41 @@
+// /help: every command with an example, and the catalyst words the commands accept.
+import { CATALYST_SLUGS } from "../core/catalysts.ts";
+import { catalystLabel, catalystSynonyms } from "./catalyst-words.ts";
+import { DEFAULT_DAYS } from "./catalysts.ts";
+import type { CommandContext, CommandDeps, CommandReply } from "./types.ts";
+
+export async function help(_args: string, _ctx: CommandContext, _deps: CommandDeps): Promise<CommandReply> {
+  const synonyms = catalystSynonyms();
+  return {
+    ok: true,
+    ephemeral: true,
+    title: "Catalyst bot commands",
+    sections: [
+      {
+        heading: "Subscriptions of this channel",
+        lines: [
+          "`/subscribe BABA JD`: every catalyst of BABA and JD",
+          "`/subscribe BABA buyback,earnings min=0.7`: only those catalysts, only when the classifier is at least 70% sure",
+          "`/subscribe buyback`: buybacks of any ticker",
+          "`/unsubscribe BABA` · `/unsubscribe BABA buyback` · `/unsubscribe buyback` · `/unsubscribe all`",
+          "`/subscriptions`: what this channel gets",
+        ],
+      },
+      {
+        heading: "Looking things up",
+        lines: [`\`/catalysts BABA\`: BABA's catalysts of the last ${DEFAULT_DAYS} days · \`/catalysts 9988.HK 30\`: the last 30 days`],
+      },
+      {
+        heading: "Tickers",
+        lines: ["A symbol (BABA), another listing (9988.HK, HK:9988), a former symbol (FB) or a company name (alibaba, \"tencent music\")."],
+      },
+      {
+        heading: "Catalysts",
+        lines: CATALYST_SLUGS.map((s) => {
+          const words = synonyms.get(s) ?? [];
+          return `\`${s}\` ${catalystLabel(s)}${words.length ? ` (also: ${words.join(", ")})` : ""}`;
+        }),
+      },
+    ],
+  };
+}
