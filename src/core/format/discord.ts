@@ -1,5 +1,5 @@
 // Discord message payloads (embeds) for alerts and slash-command replies: pure, always within Discord's limits.
-import type { CatalystSlug } from "../catalysts.ts";
+import { CATALYST_LABELS, type CatalystSlug } from "../catalysts.ts";
 import type { Alert } from "../types.ts";
 import type { CommandReply } from "../../commands/types.ts";
 
@@ -39,25 +39,6 @@ export const CATALYST_COLOURS: Readonly<Record<CatalystSlug, number>> = {
   analyst: 0xa84300, // brown
   management: 0x71368a, // dark purple
   legal: 0x34495e, // slate
-};
-
-/** How a catalyst is named to people. */
-export const CATALYST_LABELS: Readonly<Record<CatalystSlug, string>> = {
-  buyback: "Buyback",
-  earnings: "Earnings",
-  guidance: "Guidance",
-  dividend: "Dividend",
-  m_and_a: "M&A",
-  capital_raise: "Capital raise",
-  listing: "Listing",
-  regulation: "Regulation",
-  macro_policy: "Macro policy",
-  geopolitics: "Geopolitics",
-  product: "Product",
-  capex: "Capex",
-  analyst: "Analyst",
-  management: "Management",
-  legal: "Legal",
 };
 
 const REPLY_COLOUR_OK = 0x5865f2;
@@ -215,20 +196,33 @@ export function formatFollowUpMessage(alert: Alert): DiscordMessage {
 }
 
 /**
- * Renders the commands' neutral markup: **bold** and [text](url) are kept, everything else is escaped,
- * because reply lines quote article titles and user input.
+ * Renders the commands' neutral markup: **bold**, `code`, [text](url) and a leading "> " quote are kept,
+ * everything else is escaped, because reply lines quote article titles and user input.
  */
-export function renderNeutralMarkup(line: string): string {
-  const token = /\*\*(.+?)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)/g;
+export function renderNeutralMarkup(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const quoted = /^> /.exec(line);
+      return quoted ? `> ${renderInline(line.slice(2))}` : renderInline(line);
+    })
+    .join("\n");
+}
+
+function renderInline(line: string): string {
+  const token = /\*\*(.+?)\*\*|`([^`\n]+)`|\[([^\]\n]+)\]\(([^)\s]+)\)/g;
   let out = "";
   let at = 0;
   for (let m = token.exec(line); m; m = token.exec(line)) {
     out += escapeDiscordText(line.slice(at, m.index));
     if (m[1] !== undefined) {
-      out += `**${renderNeutralMarkup(m[1])}**`;
+      out += `**${renderInline(m[1])}**`;
+    } else if (m[2] !== undefined) {
+      // Discord shows code spans verbatim: nothing inside needs escaping.
+      out += `\`${m[2]}\``;
     } else {
-      const text = escapeDiscordText(m[2] ?? "");
-      const url = safeUrl(m[3]);
+      const text = escapeDiscordText(m[3] ?? "");
+      const url = safeUrl(m[4]);
       out += url ? `[${text}](${url})` : text;
     }
     at = m.index + m[0].length;
