@@ -1,0 +1,85 @@
+// Deliver stage: post one alert to one destination exactly once, threading follow-ups under the story's first post.
+import type { Logger } from "pino";
+import type { DeliveryStore } from "../adapters/redis/deliveries.ts";
+import type { AlertDeliverJob } from "../contracts/jobs.ts";
+import { DeliveryError } from "../core/delivery-errors.ts";
+import type { Notifier } from "../core/notifier.ts";
+import type { Platform } from "../core/store.ts";
+import type { PostedMessage } from "../core/types.ts";
+
+export interface DeliverDeps {
+  notifiers: ReadonlyMap<Platform, Notifier>;
+  deliveries: DeliveryStore;
+  log: Logger;
+  /** How long a send may take before another worker may assume it crashed and try again. */
+  leaseMs?: number;
+  /** How long a follow-up waits between checks for its story's first post, and how many times. */
+  threadWaitMs?: number;
+  maxThreadWaits?: number;
+  /** Called after a successful send (metrics, benchmarks). */
+  onDelivered?: (job: AlertDeliverJob, message: PostedMessage) => void;
+  now?: () => number;
+}
+
+export type DeliverOutcome =
+  | { status: "sent"; message: PostedMessage; threaded: boolean }
+  | { status: "already_done"; state: "sent" | "failed" }
+  | { status: "permanent_failure"; error: string; code?: string }
+  /** Put the job back for delayMs without using up an attempt. */
+  | { status: "defer"; delayMs: number; reason: string };
+
+export class NoNotifierError extends Error {
+  override name = "NoNotifierError";
+}
+
+export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Promise<DeliverOutcome> {
+  const { alert, destination } = job;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const notifier = deps.notifiers.get(destination.platform);
+  if (!notifier) {
+    // Not recorded as failed: once the operator adds the credentials, a retry of this job can still post.
+    throw new NoNotifierError(
+      `No ${destination.platform} notifier in this process: set the ${destination.platform} credentials (see README, "Settings") for the deliverer, or remove the subscriptions of ${destination.channel}.`,
+    );
+  }
+
+  let thread: PostedMessage | undefined;
+  if (alert.followUp) {
+    const t = await deps.deliveries.thread(alert.storyId, destination);
+    if (t.state === "posted") thread = t.message;
+    else if (t.state === "pending" && job.deferrals < (deps.maxThreadWaits ?? 30)) {
+      return { status: "defer", delayMs: deps.threadWaitMs ?? 2_000, reason: "waiting for the story's first alert to be posted" };
+    }
+  }
+
+  const held = await deps.deliveries.claim(alert.alertId, destination, leaseMs);
+  if (held?.state === "sent" || held?.state === "failed") return { status: "already_done", state: held.state };
+  if (held?.state === "sending") {
+    // A duplicate job, or our own earlier attempt that died mid-send: wait until its lease can have expired.
+    return { status: "defer", delayMs: leaseMs, reason: "another attempt holds the send" };
+  }
+
+  let message: PostedMessage;
+  try {
+    message = await notifier.send(destination, alert, thread);
+  } catch (err) {
+    if (err instanceof DeliveryError && err.kind === "permanent") {
+      await deps.deliveries.recordFailed(alert.alertId, destination, err.message, err.code);
+      if (!alert.followUp) await deps.deliveries.clearThreadPending(alert.storyId, destination);
+      deps.log.error(
+        { alertId: alert.alertId, destination, code: err.code },
+        `delivery failed for good, the operator must act: ${err.message}`,
+      );
+      return { status: "permanent_failure", error: err.message, ...(err.code ? { code: err.code } : {}) };
+    }
+    await deps.deliveries.release(alert.alertId, destination);
+    if (err instanceof DeliveryError && err.kind === "rate_limited") {
+      return { status: "defer", delayMs: Math.max(err.retryAfterMs ?? 1_000, 100), reason: `rate limited by ${destination.platform}` };
+    }
+    throw err; // transient: BullMQ retries with backoff
+  }
+  await deps.deliveries.recordSent(alert.alertId, destination, message);
+  if (!alert.followUp) await deps.deliveries.setThread(alert.storyId, destination, message);
+  deps.onDelivered?.(job, message);
+  return { status: "sent", message, threaded: thread !== undefined };
+}

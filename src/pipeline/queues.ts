@@ -1,0 +1,76 @@
+// The three BullMQ queues, with payload validation on the way in and deterministic job ids.
+import { Queue, type ConnectionOptions } from "bullmq";
+import { JOB_DEFAULTS, QUEUES } from "../contracts/queues.ts";
+import {
+  AlertDeliverJobSchema,
+  ArticleClassifyJobSchema,
+  FeedPollJobSchema,
+  type AlertDeliverJob,
+  type ArticleClassifyJob,
+  type FeedPollJob,
+} from "../contracts/jobs.ts";
+import type { FeedDefinition } from "../contracts/feeds-file.ts";
+import { deliveryJobId } from "./classify.ts";
+
+export interface PipelineQueues {
+  feedPoll: Queue<FeedPollJob>;
+  articleClassify: Queue<ArticleClassifyJob>;
+  alertDeliver: Queue<AlertDeliverJob>;
+  addArticles(jobs: ArticleClassifyJob[]): Promise<void>;
+  addDeliveries(jobs: AlertDeliverJob[]): Promise<void>;
+  /** One Job Scheduler per feed: several instances upserting the same id still poll the feed once per interval. */
+  scheduleFeed(feed: FeedDefinition): Promise<void>;
+  unscheduleFeed(feedId: string): Promise<boolean>;
+  /** Feed ids that have a scheduler. */
+  scheduledFeeds(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export const schedulerIdFor = (feedId: string) => `poll-${feedId}`;
+
+export function createPipelineQueues(connection: ConnectionOptions, prefix: string): PipelineQueues {
+  const feedPoll = new Queue<FeedPollJob>(QUEUES.feedPoll, { connection, prefix, defaultJobOptions: JOB_DEFAULTS["feed-poll"] });
+  const articleClassify = new Queue<ArticleClassifyJob>(QUEUES.articleClassify, {
+    connection,
+    prefix,
+    defaultJobOptions: JOB_DEFAULTS["article-classify"],
+  });
+  const alertDeliver = new Queue<AlertDeliverJob>(QUEUES.alertDeliver, { connection, prefix, defaultJobOptions: JOB_DEFAULTS["alert-deliver"] });
+  return {
+    feedPoll,
+    articleClassify,
+    alertDeliver,
+    async addArticles(jobs) {
+      if (jobs.length === 0) return;
+      await articleClassify.addBulk(
+        jobs.map((j) => {
+          const data = ArticleClassifyJobSchema.parse(j);
+          return { name: "classify", data, opts: { jobId: `art-${data.article.id}` } };
+        }),
+      );
+    },
+    async addDeliveries(jobs) {
+      if (jobs.length === 0) return;
+      await alertDeliver.addBulk(
+        jobs.map((j) => {
+          const data = AlertDeliverJobSchema.parse(j);
+          return { name: "deliver", data, opts: { jobId: deliveryJobId(data.alert.alertId, data.destination) } };
+        }),
+      );
+    },
+    async scheduleFeed(feed) {
+      const data = FeedPollJobSchema.parse({ feedId: feed.id });
+      await feedPoll.upsertJobScheduler(schedulerIdFor(feed.id), { every: feed.intervalSeconds * 1_000 }, { name: "poll", data });
+    },
+    async unscheduleFeed(feedId) {
+      return feedPoll.removeJobScheduler(schedulerIdFor(feedId));
+    },
+    async scheduledFeeds() {
+      const all = await feedPoll.getJobSchedulers(0, -1);
+      return all.map((s) => s.key).filter((k) => k.startsWith("poll-")).map((k) => k.slice("poll-".length));
+    },
+    async close() {
+      await Promise.all([feedPoll.close(), articleClassify.close(), alertDeliver.close()]);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// BullMQ workers around the three stage handlers: payload checks, next-stage jobs, deferral and failure handling.
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { Logger } from "pino";
+import { QUEUES } from "../contracts/queues.ts";
+import { AlertDeliverJobSchema, ArticleClassifyJobSchema, FeedPollJobSchema } from "../contracts/jobs.ts";
+import { parsePayload } from "../contracts/validate.ts";
+import { classifyArticle, type ClassifyDeps } from "./classify.ts";
+import { deliverAlert, NoNotifierError, type DeliverDeps } from "./deliver.ts";
+import { pollFeed, type PollDeps } from "./poll.ts";
+import type { PipelineQueues } from "./queues.ts";
+
+export interface WorkerOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  concurrency?: number;
+  log: Logger;
+}
+
+// A job put back more often than this (an endless rate limit) fails, so it shows up instead of looping.
+const MAX_DEFERRALS = 60;
+
+function logFailures(worker: Worker, log: Logger, queue: string): Worker {
+  worker.on("failed", (job, err) => {
+    if (!job) return;
+    log.warn({ queue, jobId: job.id, attemptsMade: job.attemptsMade, err: err.message }, "job failed");
+  });
+  worker.on("error", (err) => log.error({ queue, err: err.message }, "worker error"));
+  return worker;
+}
+
+export function createPollWorker(deps: PollDeps, queues: PipelineQueues, opts: WorkerOptions): Worker {
+  const worker = new Worker(
+    QUEUES.feedPoll,
+    async (job: Job) => {
+      const payload = parsePayload(FeedPollJobSchema, QUEUES.feedPoll, job, opts.log);
+      const { outcome, next } = await pollFeed(payload, deps);
+      await queues.addArticles(next);
+      return outcome.status;
+    },
+    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 20 },
+  );
+  return logFailures(worker, opts.log, QUEUES.feedPoll);
+}
+
+export function createClassifyWorker(deps: ClassifyDeps, queues: PipelineQueues, opts: WorkerOptions): Worker {
+  const worker = new Worker(
+    QUEUES.articleClassify,
+    async (job: Job) => {
+      const payload = parsePayload(ArticleClassifyJobSchema, QUEUES.articleClassify, job, opts.log);
+      const { next } = await classifyArticle(payload, deps);
+      await queues.addDeliveries(next);
+      return next.length;
+    },
+    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 4 },
+  );
+  return logFailures(worker, opts.log, QUEUES.articleClassify);
+}
+
+export function createDeliverWorker(deps: DeliverDeps, opts: WorkerOptions): Worker {
+  const worker = new Worker(
+    QUEUES.alertDeliver,
+    async (job: Job, token?: string) => {
+      const payload = parsePayload(AlertDeliverJobSchema, QUEUES.alertDeliver, job, opts.log);
+      let outcome;
+      try {
+        outcome = await deliverAlert(payload, deps);
+      } catch (err) {
+        if (err instanceof NoNotifierError) opts.log.error({ jobId: job.id, destination: payload.destination }, err.message);
+        throw err;
+      }
+      if (outcome.status === "defer") {
+        if (payload.deferrals >= MAX_DEFERRALS) throw new Error(`gave up waiting after ${MAX_DEFERRALS} deferrals: ${outcome.reason}`);
+        opts.log.info({ jobId: job.id, delayMs: outcome.delayMs, reason: outcome.reason }, "delivery deferred");
+        await job.updateData({ ...payload, deferrals: payload.deferrals + 1 });
+        await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+        throw new DelayedError();
+      }
+      if (outcome.status === "permanent_failure") throw new UnrecoverableError(outcome.error);
+      return outcome.status;
+    },
+    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 10 },
+  );
+  return logFailures(worker, opts.log, QUEUES.alertDeliver);
+}
