@@ -29,6 +29,16 @@ export const ConfigSchema = z.object({
   FEED_BACKFILL: bool.default(false),
   TIMELINE_RETENTION_DAYS: int(1, 3650).default(90),
   STORY_WINDOW_HOURS: int(1, 720).default(48),
+  /** How long an item's link and guid are remembered for dedup. */
+  SEEN_RETENTION_DAYS: int(1, 3650).default(30),
+
+  // Pipeline workers (see docs/pipeline.md): jobs each process runs at once.
+  POLL_CONCURRENCY: int(1, 1_000).default(20),
+  CLASSIFY_CONCURRENCY: int(1, 100).default(4),
+  DELIVER_CONCURRENCY: int(1, 1_000).default(10),
+  /** Alerts on stdout: "auto" = only when no Slack or Discord credentials are set. */
+  CONSOLE_ALERTS: z.enum(["auto", "true", "false"]).default("auto"),
+  CONSOLE_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
 
   // Slack (@slack/bolt). Socket Mode when SLACK_APP_TOKEN is set, else HTTP mode on SLACK_PORT.
   SLACK_BOT_TOKEN: z.string().optional(),
