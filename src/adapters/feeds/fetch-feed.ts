@@ -8,7 +8,7 @@ import type { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import Parser from "rss-parser";
-import { normalizeFeedItem } from "../../core/article.ts";
+import { normalizeFeedItem, WINDOWS_1252_C1 } from "../../core/article.ts";
 import type { FeedItem, RawFeedEntry } from "../../core/article.ts";
 import { FeedError } from "./errors.ts";
 import { BlockedAddressError, createGuardedLookup, parseAllowList, parseIp, refusalReason } from "./ssrf.ts";
@@ -262,6 +262,17 @@ async function readBody(res: IncomingMessage, url: string, maxBytes: number, sig
   return Buffer.concat(chunks, total);
 }
 
+const LATIN1_LABELS = new Set(["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "us-ascii", "ascii", "cp819", "ibm819", "iso-ir-100", "csisolatin1", "iso_8859-1:1987", "windows-1252", "x-cp1252", "cp1252"]);
+
+function decodeWindows1252(body: Buffer): string {
+  const units = new Uint16Array(body.length);
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i] ?? 0;
+    units[i] = b >= 0x80 && b <= 0x9f ? (WINDOWS_1252_C1[b] ?? b) : b;
+  }
+  return new TextDecoder("utf-16le").decode(units);
+}
+
 /**
  * Bytes to text. A byte-order mark wins, then the HTTP charset, then the XML declaration's encoding,
  * else UTF-8. Labels follow the WHATWG Encoding standard (so "iso-8859-1" decodes as windows-1252, as browsers do).
@@ -273,6 +284,9 @@ export function decodeBody(body: Buffer, contentType?: string): string {
   else if (body[0] === 0xfe && body[1] === 0xff) label = "utf-16be";
   label ??= /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1];
   label ??= /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(body.subarray(0, 1024).toString("latin1"))?.[1];
+  // Feeds labelled ISO-8859-1 are windows-1252 in practice (curly quotes and the euro sign at 0x80-0x9f), as
+  // the WHATWG Encoding standard says; Node 20's TextDecoder decodes both as plain ISO-8859-1, so we do it here.
+  if (label && LATIN1_LABELS.has(label.toLowerCase())) return decodeWindows1252(body);
   try {
     return new TextDecoder(label ?? "utf-8").decode(body);
   } catch {
