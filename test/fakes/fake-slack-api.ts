@@ -1,0 +1,155 @@
+// A fake Slack Web API on 127.0.0.1 for tests: records every call, answers like Slack, enforces Block Kit limits.
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedCall {
+  method: string;
+  /** The form or JSON body, parsed; `blocks` arrives JSON-encoded in form bodies and is decoded here. */
+  body: Record<string, unknown>;
+  headers: IncomingMessage["headers"];
+}
+
+/** What the next call(s) of a method answer instead of success. */
+export type FakeFailure =
+  | { kind: "error"; error: string; status?: number }
+  | { kind: "ratelimited"; retryAfterSeconds: number }
+  | { kind: "http"; status: number };
+
+export interface FakeSlackApi {
+  /** Base URL with trailing slash, as @slack/web-api's slackApiUrl expects. */
+  url: string;
+  calls: RecordedCall[];
+  /** The next `times` calls of `method` fail as described. */
+  failNext(method: string, failure: FakeFailure, times?: number): void;
+  /** Resolves when at least `count` calls of `method` were received; rejects after timeoutMs. */
+  waitFor(method: string, count?: number, timeoutMs?: number): Promise<RecordedCall[]>;
+  close(): Promise<void>;
+}
+
+// Block Kit limits as Slack documents them; Slack answers invalid_blocks when one is broken.
+export function blockKitProblems(blocks: unknown): string[] {
+  const problems: string[] = [];
+  if (!Array.isArray(blocks)) return ["blocks is not an array"];
+  if (blocks.length > 50) problems.push(`${blocks.length} blocks (max 50)`);
+  blocks.forEach((b: Record<string, unknown>, i) => {
+    const text = (b.text as { type?: string; text?: string } | undefined) ?? undefined;
+    if (b.type === "header") {
+      if (text?.type !== "plain_text") problems.push(`block ${i}: header text must be plain_text`);
+      if ((text?.text ?? "").length > 150) problems.push(`block ${i}: header text ${text?.text?.length} > 150`);
+      if (!text?.text) problems.push(`block ${i}: empty header`);
+    } else if (b.type === "section") {
+      if ((text?.text ?? "").length > 3000) problems.push(`block ${i}: section text ${text?.text?.length} > 3000`);
+      if (!text?.text) problems.push(`block ${i}: empty section`);
+    } else if (b.type === "context") {
+      const elements = (b.elements as Array<{ text?: string }> | undefined) ?? [];
+      if (elements.length === 0 || elements.length > 10) problems.push(`block ${i}: ${elements.length} context elements (1 to 10)`);
+      for (const e of elements) if ((e.text ?? "").length > 2000) problems.push(`block ${i}: context text ${e.text?.length} > 2000`);
+    } else if (b.type !== "divider") {
+      problems.push(`block ${i}: unexpected type ${String(b.type)}`);
+    }
+  });
+  return problems;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const raw = Buffer.concat(chunks).toString("utf8");
+  if (!raw) return {};
+  if ((req.headers["content-type"] ?? "").includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  const body: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    body[k] = k === "blocks" || k === "attachments" ? JSON.parse(v) : v;
+  }
+  return body;
+}
+
+export async function startFakeSlackApi(options: { teamId?: string; botUserId?: string } = {}): Promise<FakeSlackApi> {
+  const calls: RecordedCall[] = [];
+  const failures = new Map<string, Array<FakeFailure>>();
+  const waiters = new Set<() => void>();
+  let ts = 1_700_000_000;
+
+  const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const method = (req.url ?? "").replace(/^\/api\//, "").replace(/^\//, "").split("?")[0] ?? "";
+      const body = await readBody(req);
+      calls.push({ method, body, headers: req.headers });
+      for (const w of waiters) w();
+      const failure = failures.get(method)?.shift();
+      if (failure?.kind === "ratelimited") {
+        return answer(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": String(failure.retryAfterSeconds) });
+      }
+      if (failure?.kind === "http") {
+        res.writeHead(failure.status, { "content-type": "text/plain" });
+        return res.end("upstream trouble");
+      }
+      if (failure?.kind === "error") return answer(res, failure.status ?? 200, { ok: false, error: failure.error });
+      if (req.headers.authorization !== "Bearer xoxb-test-token") return answer(res, 200, { ok: false, error: "invalid_auth" });
+      switch (method) {
+        case "auth.test":
+          return answer(res, 200, {
+            ok: true,
+            url: "https://fake.slack.test/",
+            team: "Test team",
+            user: "catalyst-bot",
+            team_id: options.teamId ?? "T_FAKE",
+            user_id: options.botUserId ?? "U_BOT",
+            bot_id: "B_BOT",
+          });
+        case "chat.postMessage":
+        case "chat.postEphemeral": {
+          const problems = blockKitProblems(body.blocks ?? []);
+          if (problems.length) return answer(res, 200, { ok: false, error: "invalid_blocks", errors: problems });
+          if (!body.channel) return answer(res, 200, { ok: false, error: "channel_not_found" });
+          ts += 1;
+          return answer(res, 200, { ok: true, channel: body.channel, ts: `${ts}.000100`, message: { text: body.text } });
+        }
+        default:
+          return answer(res, 200, { ok: false, error: "unknown_method" });
+      }
+    })().catch((err: unknown) => answer(res, 500, { ok: false, error: String(err) }));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/api/`,
+    calls,
+    failNext(method, failure, times = 1) {
+      const list = failures.get(method) ?? [];
+      for (let i = 0; i < times; i++) list.push(failure);
+      failures.set(method, list);
+    },
+    waitFor(method, count = 1, timeoutMs = 5_000) {
+      const matching = () => calls.filter((c) => c.method === method);
+      if (matching().length >= count) return Promise.resolve(matching());
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (matching().length >= count) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve(matching());
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`fake Slack API: expected ${count} ${method} call(s) within ${timeoutMs} ms, got ${matching().length}`));
+        }, timeoutMs);
+        waiters.add(check);
+      });
+    },
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, "close");
+    },
+  };
+}
