@@ -177,7 +177,7 @@ export class FakeDiscordApi {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${this.port}`);
-    const path = url.pathname.replace(/^\/api(\/v\d+)?/, "");
+    const path = decodeURIComponent(url.pathname).replace(/^\/api(\/v\d+)?/, "");
     let body: unknown = undefined;
     if (raw) {
       try {
@@ -231,6 +231,9 @@ export class FakeDiscordApi {
     }
     if (method === "PATCH" && /^\/webhooks\/\d+\/[^/]+\/messages\/(@original|\d+)$/.test(path)) {
       return { status: 200, body: this.message("0", body, true) };
+    }
+    if (method === "DELETE" && /^\/webhooks\/\d+\/[^/]+\/messages\/(@original|\d+)$/.test(path)) {
+      return { status: 204 };
     }
     if (method === "POST" && (m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path))) {
       if (m[1] === this.applicationId || query.get("wait") === "true") return { status: 200, body: this.message("0", body, true) };

@@ -190,7 +190,7 @@ describe("command replies", () => {
   it("keeps code spans and quoted evidence lines as the commands wrote them", () => {
     expect(renderNeutralMarkup("`/subscribe BABA buyback` then _this_")).toBe("`/subscribe BABA buyback` then \\_this\\_");
     expect(renderNeutralMarkup("2025-02-17 · [Title](https://x.example/a)\n> boost in its <@1> plan")).toBe(
-      "2025-02-17 · [Title](https://x.example/a)\n> boost in its \\<@1\\> plan",
+      "2025-02-17 · [Title](https://x.example/a)\n> boost in its \\<@1> plan",
     );
   });
 

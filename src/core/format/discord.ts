@@ -83,7 +83,8 @@ export interface DiscordReplyMessage extends DiscordMessage {
  */
 export function escapeDiscordText(text: string): string {
   return text
-    .replace(/[\\*_~`|[\]()<>]/g, (c) => `\\${c}`)
+    // Parentheses need no escape once brackets are escaped (no masked link can form); ">" only quotes at a line start.
+    .replace(/[\\*_~`|[\]<]/g, (c) => `\\${c}`)
     .replace(/^(\s*)([#>-])/gm, "$1\\$2")
     .replace(/^(\s*)(\d+)\. /gm, "$1$2\\. ")
     .replace(/@(everyone|here)/gi, "@\u200b$1");
