@@ -5,6 +5,7 @@ import type { Worker } from "bullmq";
 import { pino, destination, type Logger } from "pino";
 import type { Redis } from "ioredis";
 import { createConsoleNotifier, CONSOLE_DESTINATION } from "./adapters/console/notifier.ts";
+import { slackBotFactory, slackNotifierFactory } from "./adapters/slack/index.ts";
 import { fetchFeed } from "./adapters/feeds/fetch-feed.ts";
 import { createRedisArticleStore } from "./adapters/redis/articles.ts";
 import { closeRedis, createRedisConnection } from "./adapters/redis/connection.ts";
@@ -56,11 +57,11 @@ export function consoleAlertsOn(config: Config): boolean {
 // The Slack, Discord and webhook adapters add their factories here.
 export const NOTIFIER_FACTORIES: Record<Platform, NotifierFactory> = {
   console: ({ config }) => (consoleAlertsOn(config) ? createConsoleNotifier({ color: process.stdout.isTTY === true }) : undefined),
-  slack: () => undefined,
+  slack: slackNotifierFactory,
   discord: () => undefined,
   webhook: () => undefined,
 };
-export const BOT_FACTORIES: BotFactory[] = [];
+export const BOT_FACTORIES: BotFactory[] = [slackBotFactory];
 
 export interface AppOptions {
   config: Config;

@@ -46,6 +46,8 @@ export const ConfigSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_PORT: int(1, 65_535).default(3000),
   SLACK_API_URL: z.string().url().default("https://slack.com/api/"),
+  /** Slack user ids (U...) that may change subscriptions; empty = every member of the channel. */
+  SLACK_MANAGERS: list.default([]),
 
   // Discord (discord.js).
   DISCORD_TOKEN: z.string().optional(),
