@@ -1,6 +1,7 @@
 // fetchFeed against feed servers started on 127.0.0.1 by the test: formats, caching, compression, limits, redirects and SSRF refusals.
 import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fetchFeed } from "../../src/adapters/feeds/fetch-feed.ts";
@@ -252,6 +253,37 @@ describe("HTTP statuses and bodies", () => {
     const err = await failure(server.urlFor("/bad"));
     expect(err.code).toBe("FEED_PARSE");
     expect(err.transient).toBe(false);
+  });
+
+  it("keeps every item of an Atom feed when one date cannot be read", async () => {
+    server.setFeed("/sloppy", text("atom-bad-date.xml"));
+    const feed = await ok(server.urlFor("/sloppy"));
+    expect(feed.items.map((i) => [i.guid, i.published])).toEqual([
+      ["sloppy-1", undefined],
+      ["sloppy-2", "2024-05-03T09:00:00.000Z"],
+    ]);
+  });
+
+  it("refuses DTD entity expansion and external entities as FEED_PARSE", async () => {
+    server.setFeed("/entities", text("entity-expansion.xml"));
+    const err = await failure(server.urlFor("/entities"));
+    expect(err.code).toBe("FEED_PARSE");
+    expect(err.message).not.toContain("root:");
+  });
+
+  it("reports an untrusted TLS certificate as FEED_TLS", async () => {
+    const tls = https.createServer({ key: fixture("tls/self-signed.key"), cert: fixture("tls/self-signed.crt") }, (_req, res) => {
+      res.end(text("rdf.xml"));
+    });
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = tls.address() as AddressInfo;
+      const err = await failure(`https://127.0.0.1:${port}/feed`);
+      expect(err).toMatchObject({ code: "FEED_TLS", transient: false });
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
   });
 
   it("reports a refused connection as a transient network error", async () => {

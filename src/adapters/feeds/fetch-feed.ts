@@ -299,7 +299,7 @@ async function parseFeed(xml: string, url: string, contentType: string | undefin
   let parsed: Awaited<ReturnType<Parser["parseString"]>>;
   try {
     // One parser per call: xml2js parsers keep state between calls.
-    parsed = await new Parser().parseString(xml);
+    parsed = await new Parser({ xml2js: { valueProcessors: [blankUnreadableAtomDate] } }).parseString(xml);
   } catch (err) {
     const what = contentType ? ` (Content-Type: ${contentType})` : "";
     const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
@@ -312,6 +312,14 @@ async function parseFeed(xml: string, url: string, contentType: string | undefin
   }
   const title = typeof parsed.title === "string" ? parsed.title.trim() : undefined;
   return title ? { title, items } : { items };
+}
+
+/**
+ * rss-parser turns an Atom <published>/<updated> into a date without checking it, so one unreadable date
+ * would fail the whole feed; blanking it (rss-parser skips empty dates) costs only that item's date.
+ */
+function blankUnreadableAtomDate(value: string, name: string): string {
+  return (name === "published" || name === "updated") && Number.isNaN(Date.parse(value.trim())) ? "" : value;
 }
 
 function parseRetryAfter(value: string | undefined): number | undefined {
