@@ -43,6 +43,10 @@ export function toDeliveryError(err: unknown, what: string): DeliveryError {
     if (err.status >= 500) return new TransientDeliveryError(`${what}: Discord answered ${err.status} ${err.name}`, String(err.status));
     return new PermanentDeliveryError(`${what}: Discord answered ${err.status} ${err.name}`, String(err.status));
   }
+  // After a 401, @discordjs/rest forgets the token and refuses every later request with this error.
+  if (err instanceof Error && /Expected token to be set/i.test(err.message)) {
+    return new PermanentDeliveryError(`${what}: Discord refused the bot token earlier (401): set a valid DISCORD_TOKEN and restart`, "401");
+  }
   // Network failures, timeouts (AbortError), DNS: Discord or the path to it is down for now.
   const message = err instanceof Error ? err.message : String(err);
   return new TransientDeliveryError(`${what}: could not reach Discord (${message})`, "network");
