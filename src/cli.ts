@@ -3,6 +3,7 @@ const USAGE = `usage: catalyst-bot <command> [options]
 
 commands:
   start                      run the bot: poller, workers and every adapter that has credentials
+  feeds list|add|remove|enable  manage the polled feeds at run time and show their health
   classify                   classify JSON Lines articles from stdin to stdout (no Redis needed)
   universe import FILE       add companies from SEC's company_tickers.json to config/universe/local.json
   universe check             validate the ticker universe and print its size
@@ -13,6 +14,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   start: () => import("./cli/start.ts"),
+  feeds: () => import("./cli/feeds.ts"),
   classify: () => import("./cli/classify.ts"),
   universe: () => import("./cli/universe.ts"),
 };

@@ -1,8 +1,10 @@
 // `catalyst-bot start`: runs poller, workers and every adapter with credentials in one process, until SIGINT/SIGTERM.
-import { join } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { ALL_ROLES, createApp, createLogger, type Role } from "../app.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { RedisServerMissingError, startPrivateRedis, type PrivateRedis } from "../adapters/redis/private-server.ts";
+import { privateRedisUrlFile } from "./feeds.ts";
 
 const USAGE = `usage: catalyst-bot start [--roles poller,classifier,deliverer,bot]
 
@@ -60,6 +62,18 @@ export async function runRoles(roles: readonly Role[], options: RunOptions = {})
       throw err;
     }
     redisUrl = privateRedis.url;
+    // `catalyst-bot feeds ...` finds the running bot's Redis here.
+    const urlFile = privateRedisUrlFile(config);
+    mkdirSync(dirname(urlFile), { recursive: true });
+    writeFileSync(urlFile, `${redisUrl}\n`);
+    const server = privateRedis;
+    privateRedis = {
+      ...server,
+      stop: async () => {
+        rmSync(urlFile, { force: true });
+        await server.stop();
+      },
+    };
     log.info({ url: redisUrl, dataDir: join(config.DATA_DIR, "redis") }, "no REDIS_URL: started a private redis-server (stopped on exit)");
   }
 
