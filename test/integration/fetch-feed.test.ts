@@ -316,8 +316,9 @@ describe("redirects", () => {
   it("refuses a redirect to the cloud metadata address without connecting", async () => {
     server.redirect("/meta", "http://169.254.169.254/latest/meta-data/");
     const err = await failure(server.urlFor("/meta"));
-    expect(err).toMatchObject({ code: "FEED_BLOCKED_ADDRESS", transient: false });
+    expect(err).toMatchObject({ code: "FEED_BLOCKED_ADDRESS", transient: false, url: "http://169.254.169.254/latest/meta-data/", redirectedFrom: server.urlFor("/meta") });
     expect(err.message).toContain("metadata");
+    expect(err.message).toContain(`reached by redirects from ${server.urlFor("/meta")}`);
   });
 
   it("refuses a redirect to a loopback port that is not allow-listed", async () => {

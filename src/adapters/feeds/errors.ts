@@ -62,6 +62,8 @@ export function transientStatus(status: number): boolean {
 
 export interface FeedErrorDetails {
   status?: number;
+  /** The configured feed URL, when `url` is a redirect target it led to. */
+  redirectedFrom?: string;
   /** Seconds the server asked us to wait (Retry-After on 429/503), when it said so in seconds or as a date. */
   retryAfterSeconds?: number;
   cause?: unknown;
@@ -73,17 +75,31 @@ export class FeedError extends Error {
   readonly code: FeedErrorCode;
   readonly transient: boolean;
   readonly url: string;
+  /** What went wrong, without the URL and the advice (for logs that print those separately). */
+  readonly problem: string;
+  readonly redirectedFrom?: string;
   readonly status?: number;
   readonly retryAfterSeconds?: number;
 
   constructor(code: FeedErrorCode, url: string, problem: string, details: FeedErrorDetails = {}) {
-    super(`${problem} (${url}). ${FEED_ERROR_CODES[code].action}`, details.cause === undefined ? undefined : { cause: details.cause });
+    const where = details.redirectedFrom ? `${url}, reached by redirects from ${details.redirectedFrom}` : url;
+    super(`${problem} (${where}). ${FEED_ERROR_CODES[code].action}`, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.url = url;
+    this.problem = problem;
+    if (details.redirectedFrom !== undefined) this.redirectedFrom = details.redirectedFrom;
     this.transient =
       code === "FEED_HTTP_STATUS" && details.status !== undefined ? transientStatus(details.status) : FEED_ERROR_CODES[code].transient;
     if (details.status !== undefined) this.status = details.status;
     if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+
+  /** The same error, saying which configured feed URL redirected to `url`. */
+  afterRedirectsFrom(feedUrl: string): FeedError {
+    const details: FeedErrorDetails = { redirectedFrom: feedUrl, cause: this.cause };
+    if (this.status !== undefined) details.status = this.status;
+    if (this.retryAfterSeconds !== undefined) details.retryAfterSeconds = this.retryAfterSeconds;
+    return new FeedError(this.code, this.url, this.problem, details);
   }
 }
 

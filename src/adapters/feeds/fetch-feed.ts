@@ -82,9 +82,9 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
   const allow = parseAllowList(options.allowPrivate ?? []);
   const checkAddresses = options.checkAddresses ?? true;
 
+  let current = parseFeedUrl(url, url);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
-  let current = parseFeedUrl(url, url);
   try {
     let headers = buildHeaders(options);
     const originalOrigin = current.origin;
@@ -128,7 +128,9 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
       return result;
     }
   } catch (err) {
-    throw toFeedError(err, current.href, controller.signal.aborted, timeoutMs);
+    const feedError = toFeedError(err, current.href, controller.signal.aborted, timeoutMs);
+    // The operator knows the feed by the URL they configured, not by the hop that failed.
+    throw feedError.url === url || feedError.redirectedFrom ? feedError : feedError.afterRedirectsFrom(url);
   } finally {
     clearTimeout(timer);
   }
