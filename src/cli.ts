@@ -7,6 +7,8 @@ commands:
   classify                   classify JSON Lines articles from stdin to stdout (no Redis needed)
   universe import FILE       add companies from SEC's company_tickers.json to config/universe/local.json
   universe check             validate the ticker universe and print its size
+  discord register [--guild ID | --global]
+                             register the Discord slash commands (one server, or every server)
 
 Run 'catalyst-bot <command> --help' for a command's options.`;
 
@@ -17,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   feeds: () => import("./cli/feeds.ts"),
   classify: () => import("./cli/classify.ts"),
   universe: () => import("./cli/universe.ts"),
+  discord: () => import("./cli/discord-register.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {
