@@ -19,6 +19,8 @@ export type FakeFailure =
 export interface FakeSlackApi {
   /** Base URL with trailing slash, as @slack/web-api's slackApiUrl expects. */
   url: string;
+  /** A response_url for one slash command; its reply is recorded as method `response:<id>`. */
+  responseUrl(id: string): string;
   calls: RecordedCall[];
   /** The next `times` calls of `method` fail as described. */
   failNext(method: string, failure: FakeFailure, times?: number): void;
@@ -78,10 +80,17 @@ export async function startFakeSlackApi(options: { teamId?: string; botUserId?: 
 
   const server: Server = createServer((req, res) => {
     void (async () => {
-      const method = (req.url ?? "").replace(/^\/api\//, "").replace(/^\//, "").split("?")[0] ?? "";
+      const path = (req.url ?? "").split("?")[0] ?? "";
+      // Slash-command replies: tests hand out response_url = <fake>/response/<id>; recorded as method "response:<id>".
+      const method = path.startsWith("/response/") ? `response:${path.slice("/response/".length)}` : path.replace(/^\/api\//, "").replace(/^\//, "");
       const body = await readBody(req);
       calls.push({ method, body, headers: req.headers });
       for (const w of waiters) w();
+      if (method.startsWith("response:")) {
+        const problems = blockKitProblems(body.blocks ?? []);
+        if (problems.length) return answer(res, 400, { ok: false, error: "invalid_blocks", errors: problems });
+        return answer(res, 200, { ok: true });
+      }
       const failure = failures.get(method)?.shift();
       if (failure?.kind === "ratelimited") {
         return answer(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": String(failure.retryAfterSeconds) });
@@ -122,6 +131,7 @@ export async function startFakeSlackApi(options: { teamId?: string; botUserId?: 
 
   return {
     url: `http://127.0.0.1:${port}/api/`,
+    responseUrl: (id) => `http://127.0.0.1:${port}/response/${id}`,
     calls,
     failNext(method, failure, times = 1) {
       const list = failures.get(method) ?? [];

@@ -111,7 +111,14 @@ export function createSlackBot(options: SlackAppOptions): SlackBot {
     await ack();
     const name = command.command.replace(/^\//, "");
     if (!isCommandName(name)) {
-      await respond({ response_type: "ephemeral", text: `Unknown command ${command.command}: try /help.` });
+      // The manifest only registers known commands; this is an app configured by hand with extra ones.
+      const message = formatSlackReply({
+        ok: false,
+        ephemeral: true,
+        title: `Unknown command ${command.command}`,
+        sections: [{ lines: ["This bot answers `/subscribe`, `/unsubscribe`, `/subscriptions`, `/catalysts` and `/help`."] }],
+      });
+      await respond({ response_type: "ephemeral", ...message });
       return;
     }
     const ctx = commandContext(command, options.managers);
@@ -121,10 +128,13 @@ export function createSlackBot(options: SlackAppOptions): SlackBot {
       await respond({ response_type: reply.ephemeral ? "ephemeral" : "in_channel", text: message.text, blocks: message.blocks });
     } catch (err) {
       logger.error(`slash command ${command.command} failed for team ${command.team_id}:`, err);
-      await respond({
-        response_type: "ephemeral",
-        text: "Something went wrong on our side and nothing was changed. Try again in a minute; if it keeps failing, the bot's operator will find the error in the logs.",
+      const message = formatSlackReply({
+        ok: false,
+        ephemeral: true,
+        title: "Something went wrong on our side",
+        sections: [{ lines: ["Try again in a minute; if it keeps failing, the bot's operator will find the error in the logs."] }],
       });
+      await respond({ response_type: "ephemeral", ...message });
     }
   });
 
