@@ -4,7 +4,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fetchFeed } from "../../src/adapters/feeds/fetch-feed.ts";
+import { createFeedFetcher, fetchFeed } from "../../src/adapters/feeds/fetch-feed.ts";
 import type { FetchFeedOptions, FetchFeedResult } from "../../src/adapters/feeds/fetch-feed.ts";
 import { FeedError } from "../../src/adapters/feeds/errors.ts";
 import { startFeedServer } from "../helpers/feed-server.ts";
@@ -400,6 +400,20 @@ describe("address checks", () => {
     const err = await failure(url);
     expect(err).toMatchObject({ code: "FEED_BAD_URL", transient: false });
     expect(err.message).not.toContain("pw@");
+  });
+});
+
+describe("createFeedFetcher", () => {
+  it("applies the operator's defaults and lets each feed add its own options", async () => {
+    server.setFeed("/rss", text("rdf.xml"));
+    const fetcher = createFeedFetcher({ allowPrivate: ["127.0.0.1"], userAgent: "ops-test/1", headers: { "x-team": "markets" } });
+    const first = await fetcher.fetch(server.urlFor("/rss"), { headers: { "x-feed": "press" } });
+    expect(first.status).toBe("ok");
+    expect(server.requests[0]?.headers).toMatchObject({ "user-agent": "ops-test/1", "x-team": "markets", "x-feed": "press" });
+    const second = await fetcher.fetch(server.urlFor("/rss"), { etag: first.status === "ok" ? first.etag : undefined });
+    expect(second.status).toBe("not_modified");
+    // The defaults still refuse what the allow-list does not name.
+    await expect(createFeedFetcher({}).fetch(server.urlFor("/rss"))).rejects.toMatchObject({ code: "FEED_BLOCKED_ADDRESS" });
   });
 });
 

@@ -136,6 +136,21 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
   }
 }
 
+/** What the pipeline depends on, so its tests can hand in a fetcher with their own settings. */
+export interface FeedFetcher {
+  fetch(url: string, options?: FetchFeedOptions): Promise<FetchFeedResult>;
+}
+
+/**
+ * A fetcher with the operator's settings (timeout, size cap, redirects, allow-list, user agent) baked in;
+ * each call adds the feed's own options (etag, lastModified, headers), which win over the defaults.
+ */
+export function createFeedFetcher(defaults: FetchFeedOptions = {}): FeedFetcher {
+  return {
+    fetch: (url, options = {}) => fetchFeed(url, { ...defaults, ...options, headers: { ...defaults.headers, ...options.headers } }),
+  };
+}
+
 /** Only absolute http(s) URLs without credentials; `base` resolves relative redirect targets. */
 function parseFeedUrl(text: string, reportUrl: string, base?: URL): URL {
   let u: URL;
