@@ -87,6 +87,8 @@ export interface App {
   notifiers: ReadonlyMap<Platform, Notifier>;
   /** Loads the feeds file into the store and makes the schedulers match the store (poller role). */
   syncFeeds(): Promise<{ scheduled: number; removed: number }>;
+  /** For the health endpoint: Redis answers and every worker of this process is running. */
+  health(): Promise<{ ok: boolean; redis: boolean; workers: number; workersRunning: number }>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -169,6 +171,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     subscriptions,
     notifiers,
     syncFeeds,
+    async health() {
+      const redisOk = await redis.ping().then(
+        (r) => r === "PONG",
+        () => false,
+      );
+      const running = workers.filter((w) => w.isRunning()).length;
+      return { ok: redisOk && running === workers.length, redis: redisOk, workers: workers.length, workersRunning: running };
+    },
     async start() {
       if (roles.has("classifier")) {
         const classify = options.classify ?? (await defaultClassify());

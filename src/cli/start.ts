@@ -1,7 +1,9 @@
 // `catalyst-bot start`: runs poller, workers and every adapter with credentials in one process, until SIGINT/SIGTERM.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
-import { ALL_ROLES, createApp, createLogger, type Role } from "../app.ts";
+import type { Logger } from "pino";
+import { ALL_ROLES, createApp, createLogger, type App, type Role } from "../app.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { RedisServerMissingError, startPrivateRedis, type PrivateRedis } from "../adapters/redis/private-server.ts";
 import { privateRedisUrlFile } from "./feeds.ts";
@@ -34,6 +36,31 @@ function signalled(): Promise<string> {
     const on = (sig: string) => () => resolve(sig);
     process.once("SIGINT", on("SIGINT"));
     process.once("SIGTERM", on("SIGTERM"));
+  });
+}
+
+/** GET /healthz on HTTP_PORT (0 = off): 200 when Redis answers and the workers run (Docker's HEALTHCHECK uses it). */
+function serveHealth(app: App, port: number, log: Logger): Promise<Server | undefined> {
+  if (port === 0) return Promise.resolve(undefined);
+  const server = createServer((req, res) => {
+    if (req.url !== "/healthz") {
+      res.writeHead(404).end();
+      return;
+    }
+    void app.health().then((h) => {
+      res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h));
+    });
+  });
+  return new Promise((resolve) => {
+    server.once("error", (err) => {
+      // Another process (a second instance on this host) may hold the port: the bot runs on without it.
+      log.warn({ port, err: err.message }, "health endpoint not started; set HTTP_PORT to a free port, or 0 to turn it off");
+      resolve(undefined);
+    });
+    server.listen(port, () => {
+      log.info({ port }, "health endpoint on /healthz");
+      resolve(server);
+    });
   });
 }
 
@@ -77,11 +104,13 @@ export async function runRoles(roles: readonly Role[], options: RunOptions = {})
     log.info({ url: redisUrl, dataDir: join(config.DATA_DIR, "redis") }, "no REDIS_URL: started a private redis-server (stopped on exit)");
   }
 
-  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  let app: App | undefined;
+  let health: Server | undefined;
   let code = 0;
   try {
     app = await createApp({ config, redisUrl, roles, log });
     await app.start();
+    health = await serveHealth(app, config.HTTP_PORT, log);
     const sig = await stop;
     log.info({ signal: sig }, "shutting down");
   } catch (err) {
@@ -94,6 +123,7 @@ export async function runRoles(roles: readonly Role[], options: RunOptions = {})
       void privateRedis?.stop().finally(() => process.exit(1));
     }, config.SHUTDOWN_GRACE_MS);
     grace.unref();
+    await new Promise((r) => (health ? health.close(r) : r(undefined)));
     await app?.stop();
     await privateRedis?.stop();
     clearTimeout(grace);

@@ -5,7 +5,7 @@ import { z } from "zod";
 export const FeedEntrySchema = z.object({
   url: z.string().url().refine((u) => /^https?:\/\//i.test(u), "must be an http:// or https:// URL"),
   name: z.string().min(1),
-  intervalSeconds: z.number().int().min(10).max(86_400).default(300),
+  intervalSeconds: z.number().int().min(5).max(86_400).default(300),
   headers: z.record(z.string(), z.string()).optional(),
   enabled: z.boolean().default(true),
 });
