@@ -116,6 +116,14 @@ describe("formats", () => {
     expect(item?.text).toBe("Le programme de rachat atteint 280 M\u20ac \u2014 annonce du conseil.");
   });
 
+  it("follows a UTF-16 byte-order mark over a wrong HTTP charset", async () => {
+    const xml = text("rdf.xml").replace('encoding="UTF-8"', 'encoding="UTF-16"').replace("Initech declares", "Initech d\u00e9clare");
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, "utf16le")]);
+    server.setFeed("/utf16", utf16, { contentType: "application/rss+xml; charset=iso-8859-1" });
+    const [item] = (await ok(server.urlFor("/utf16"))).items;
+    expect(item?.title).toBe("Initech d\u00e9clare special dividend");
+  });
+
   it("lets the HTTP charset override the XML declaration", async () => {
     server.setFeed("/latin1-http", fixture("latin1.xml"), { contentType: "text/xml; charset=windows-1252" });
     const [item] = (await ok(server.urlFor("/latin1-http"))).items;

@@ -8,7 +8,7 @@ import type { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import Parser from "rss-parser";
-import { normalizeFeedItem, WINDOWS_1252_C1 } from "../../core/article.ts";
+import { htmlToText, normalizeFeedItem, WINDOWS_1252_C1 } from "../../core/article.ts";
 import type { FeedItem, RawFeedEntry } from "../../core/article.ts";
 import { FeedError } from "./errors.ts";
 import { BlockedAddressError, createGuardedLookup, parseAllowList, parseIp, refusalReason } from "./ssrf.ts";
@@ -327,7 +327,7 @@ async function parseFeed(xml: string, url: string, contentType: string | undefin
     const item = normalizeFeedItem(raw as RawFeedEntry, url);
     if (item) items.push(item);
   }
-  const title = typeof parsed.title === "string" ? parsed.title.trim() : undefined;
+  const title = typeof parsed.title === "string" ? htmlToText(parsed.title).replace(/\s+/g, " ") : undefined;
   return title ? { title, items } : { items };
 }
 
