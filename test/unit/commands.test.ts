@@ -306,3 +306,16 @@ describe("/help and autocomplete", () => {
     expect(suggestTickers("", universe, 3)).toHaveLength(3);
   });
 });
+
+describe("the Slack app manifest and the command reference", () => {
+  it("register and document exactly the commands the bot answers", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { COMMAND_NAMES } = await import("../../src/commands/index.ts");
+    const manifest = await readFile(new URL("../../config/slack-app-manifest.yaml", import.meta.url), "utf8");
+    const registered = [...manifest.matchAll(/^\s*- command: \/([a-z-]+)$/gm)].map((m) => m[1]);
+    expect(registered.sort()).toEqual([...COMMAND_NAMES].sort());
+    expect(manifest).toMatch(/socket_mode_enabled: true/);
+    const reference = await readFile(new URL("../../docs/commands.md", import.meta.url), "utf8");
+    for (const name of COMMAND_NAMES) expect(reference).toContain(`## /${name}`);
+  });
+});
