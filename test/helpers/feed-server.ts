@@ -19,7 +19,7 @@
  *   setStatus(path, status, { body, headers })                          any status, e.g. 404, 500, 429
  *   redirect(path, location, status = 302)                               a redirect (location may be relative)
  *   setHuge(path, bytes, { declareLength })                              a body of `bytes` bytes, streamed with backpressure
- *   setTrickle(path, intervalMs)                                         200, then one byte every intervalMs, forever
+ *   setTrickle(path, intervalMs)                                         200 and one byte at once, then one byte every intervalMs, forever
  *   setGzipBomb(path)                                                    an endless gzip stream of zeros (tiny on the wire)
  *   setRoute(path, handler)                                              anything else: a plain node:http handler
  *   sent(path)                                                           body bytes written for that path so far (all requests)
@@ -200,12 +200,14 @@ export async function startFeedServer(): Promise<FeedServer> {
         watchCutOff(path, res);
         res.writeHead(200, { "content-type": "application/rss+xml" });
         let i = 0;
-        const timer = setInterval(() => {
+        const sendByte = () => {
           const byte = text.subarray(i % text.length, (i % text.length) + 1);
           i++;
           countSent(path, 1);
           res.write(byte);
-        }, intervalMs);
+        };
+        sendByte();
+        const timer = setInterval(sendByte, intervalMs);
         timers.add(timer);
         res.on("close", () => {
           clearInterval(timer);

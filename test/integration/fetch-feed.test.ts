@@ -218,8 +218,7 @@ describe("limits", () => {
     const err = await failure(server.urlFor("/slow"), { ...LOCAL, timeoutMs: 800 });
     expect(err.code).toBe("FEED_TIMEOUT");
     expect(err.transient).toBe(true);
-    // Bytes kept arriving, so only an overall deadline (not an idle timeout) could stop it.
-    expect(server.sent("/slow")).toBeGreaterThan(1);
+    // The client hung up: the server is not left trickling into a dead request.
     await server.waitForClosedEarly("/slow");
   });
 
