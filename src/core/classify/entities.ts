@@ -1,0 +1,310 @@
+// Finds company mentions in tokens: cashtags, exchange prefixes, quotes, listing codes, aliases and bare symbols.
+import type { Company } from "../universe/schema.ts";
+import type { Universe } from "../universe/index.ts";
+import type { EntityConfig } from "./config.ts";
+import { PhraseIndex } from "./patterns.ts";
+import { F_CAP, F_CAPSLINE, F_HYPH, F_POSS, F_UPPER, K_CASHTAG, K_CJK, K_NUM, K_PUNCT, K_WORD, tokenizePlain, type Token } from "./tokens.ts";
+
+/** How a mention was written, strongest first. */
+export const M_CUE = 1; // $BABA, NYSE:BABA, (BABA 0.64%), 9988.HK
+export const M_ALIAS = 2; // Alibaba, Alibaba Group Holding Ltd.
+export const M_AMBIGUOUS = 3; // Target, with context
+export const M_BARE = 4; // NVDA
+export const M_WEAK = 5; // Alibaba-backed
+
+export interface Mention {
+  /** undefined: a name that is not a listed company (private firm, person, index, agency). */
+  company: Company | undefined;
+  /** Candidates of an ambiguous alias before context picks one. */
+  candidates?: readonly Company[];
+  how: number;
+  /** Token range [first, end). */
+  first: number;
+  end: number;
+  sent: number;
+  clause: number;
+  /** A quoted source ("analysts at X", "according to X"), never an actor. */
+  source: boolean;
+}
+
+type Target = { company: Company } | { candidates: readonly Company[] } | { block: true };
+
+interface AliasEntry {
+  words: string[];
+  target: Target;
+}
+
+export interface EntityIndex {
+  aliases: Map<string, AliasEntry[]>;
+  bySymbol: ReadonlyMap<string, Company>;
+  exchanges: ReadonlyMap<string, string>;
+  stopwords: ReadonlySet<string>;
+  sources: ReadonlySet<Company>;
+  corporateNext: ReadonlySet<string>;
+  corporatePrev: PhraseIndex<true>;
+  sourceBefore: PhraseIndex<true>;
+  sourceAfter: ReadonlySet<string>;
+  sourceListAfter: ReadonlySet<string>;
+  roleWords: ReadonlySet<string>;
+}
+
+const PRIORITY = (t: Target): number => ("block" in t ? 3 : "company" in t ? 2 : 1);
+
+export function buildEntityIndex(universe: Universe, config: EntityConfig): EntityIndex {
+  const byKey = new Map<string, AliasEntry>();
+  const add = (name: string, target: Target): void => {
+    const words = tokenizePlain(name).map((t) => t.raw);
+    while (words.length > 1 && /^[.,;:]$/.test(words[words.length - 1]!)) words.pop();
+    if (!words.length) return;
+    const key = words.join("\u0000");
+    const existing = byKey.get(key);
+    if (!existing || PRIORITY(target) > PRIORITY(existing.target)) byKey.set(key, { words, target });
+  };
+  for (const [alias, company] of universe.byAlias) add(alias, { company });
+  for (const [alias, companies] of universe.byAmbiguousAlias) {
+    if (companies.length) add(alias, { candidates: companies });
+  }
+  for (const index of universe.indices) for (const n of [index.name, ...index.aliases]) add(n, { block: true });
+  const { private: privates, people, other } = config.notCompanies;
+  for (const n of [...privates, ...people, ...other]) add(n, { block: true });
+
+  const aliases = new Map<string, AliasEntry[]>();
+  for (const entry of byKey.values()) {
+    const first = entry.words[0]!;
+    const list = aliases.get(first);
+    if (list) list.push(entry);
+    else aliases.set(first, [entry]);
+  }
+  for (const list of aliases.values()) list.sort((a, b) => b.words.length - a.words.length);
+
+  const sources = new Set<Company>();
+  for (const s of config.sources) {
+    const c = universe.bySymbol.get(s.toUpperCase());
+    if (c) sources.add(c);
+  }
+  const phrases = (list: readonly string[]): PhraseIndex<true> => {
+    const idx = new PhraseIndex<true>();
+    for (const p of list) idx.add(p, true);
+    return idx;
+  };
+  return {
+    aliases,
+    bySymbol: universe.bySymbol,
+    exchanges: new Map(Object.entries(config.exchanges).map(([k, v]) => [k.toUpperCase(), v])),
+    stopwords: new Set(config.bareSymbolStopwords.map((s) => s.toUpperCase())),
+    sources,
+    corporateNext: new Set(config.corporateNext.map((s) => s.replace(/\.$/, ""))),
+    corporatePrev: phrases(config.corporatePrev),
+    sourceBefore: phrases(config.sourceBefore),
+    sourceAfter: new Set(config.sourceAfter.map((s) => s.toLowerCase())),
+    sourceListAfter: new Set(config.sourceListAfter.flatMap((s) => s.toLowerCase().split(/\s+/)).filter((w) => w.length > 2)),
+    roleWords: new Set(config.roleWords.map((s) => s.toLowerCase())),
+  };
+}
+
+/** "700" on HKEX is 0700.HK; other exchanges keep the code as written. */
+export function symbolFor(code: string, suffix: string): string {
+  const upper = code.toUpperCase();
+  if (suffix === ".HK" && /^\d{1,5}$/.test(upper)) return `${upper.replace(/^0+(?=\d{4})/, "").padStart(4, "0")}.HK`;
+  return suffix && !upper.includes(".") ? `${upper}${suffix}` : upper;
+}
+
+const LISTING_CODE = /^[0-9A-Z][0-9A-Z-]*\.[A-Z]{1,3}$/;
+
+function lookupCode(index: EntityIndex, raw: string): Company | undefined {
+  const upper = raw.toUpperCase();
+  const direct = index.bySymbol.get(upper);
+  if (direct) return direct;
+  const m = /^(\d{1,5})\.HK$/.exec(upper);
+  return m ? index.bySymbol.get(symbolFor(m[1]!, ".HK")) : undefined;
+}
+
+function aliasAt(index: EntityIndex, tokens: readonly Token[], at: number): AliasEntry | undefined {
+  const list = index.aliases.get(tokens[at]!.raw);
+  if (!list) return undefined;
+  const sent = tokens[at]!.sent;
+  outer: for (const entry of list) {
+    const n = entry.words.length;
+    if (at + n > tokens.length) continue;
+    for (let k = 1; k < n; k++) {
+      const t = tokens[at + k]!;
+      // A possessive ends a name: "Alibaba's Group" is not "Alibaba Group".
+      if (t.sent !== sent || t.raw !== entry.words[k] || tokens[at + k - 1]!.flags & F_POSS) continue outer;
+    }
+    return entry;
+  }
+  return undefined;
+}
+
+/** Every mention in the tokens, in order; ambiguous ones are resolved or dropped, sources marked. */
+export function findMentions(index: EntityIndex, tokens: readonly Token[]): Mention[] {
+  const found: Mention[] = [];
+  const push = (company: Company | undefined, how: number, first: number, end: number, candidates?: readonly Company[]): void => {
+    const t = tokens[first]!;
+    const m: Mention = { company, how, first, end, sent: t.sent, clause: t.clause, source: false };
+    if (candidates) m.candidates = candidates;
+    found.push(m);
+  };
+  const n = tokens.length;
+  let i = 0;
+  while (i < n) {
+    const t = tokens[i]!;
+    if (t.kind === K_CASHTAG) {
+      const c = lookupCode(index, t.raw);
+      if (c) push(c, M_CUE, i, i + 1);
+      i++;
+      continue;
+    }
+    if (t.kind === K_PUNCT) {
+      if (t.raw === "(" && i + 2 < n) {
+        // (BABA 0.64%), (BABA), (BABA, 9988.HK): a quote only when the symbol is not a common word,
+        // or a price follows, or the same company was named just before ("Allstate (ALL)").
+        const q = tokens[i + 1]!;
+        const after = tokens[i + 2]!;
+        if ((q.kind === K_WORD || q.kind === K_NUM) && (after.raw === ")" || after.raw === "," || after.raw === ";" || after.kind === K_NUM)) {
+          const c = lookupCode(index, q.raw);
+          if (c) {
+            const prev = found[found.length - 1];
+            const justBefore = prev !== undefined && prev.end === i && prev.company === c;
+            if (after.kind === K_NUM || justBefore || (!index.stopwords.has(q.raw.toUpperCase()) && (q.flags & F_UPPER || q.raw.includes(".")))) {
+              push(c, M_CUE, i + 1, i + 2);
+              i += 2;
+              continue;
+            }
+          }
+        }
+      }
+      i++;
+      continue;
+    }
+    if (t.kind === K_WORD || t.kind === K_NUM) {
+      // NYSE:BABA, NASDAQ: JD, HK:9988, HKEX: 700
+      if (t.kind === K_WORD && i + 2 < n && tokens[i + 1]!.raw === ":") {
+        const suffix = index.exchanges.get(t.raw.toUpperCase());
+        const code = tokens[i + 2]!;
+        if (suffix !== undefined && (code.kind === K_WORD || code.kind === K_NUM)) {
+          const c = index.bySymbol.get(symbolFor(code.raw, suffix)) ?? lookupCode(index, code.raw);
+          if (c) push(c, M_CUE, i, i + 3);
+          i += 3;
+          continue;
+        }
+      }
+      if (t.raw.includes(".") && LISTING_CODE.test(t.raw)) {
+        const c = lookupCode(index, t.raw);
+        if (c) {
+          push(c, M_CUE, i, i + 1);
+          i++;
+          continue;
+        }
+      }
+    }
+    if (t.kind === K_WORD || t.kind === K_CJK) {
+      const entry = aliasAt(index, tokens, i);
+      if (entry) {
+        const end = i + entry.words.length;
+        const target = entry.target;
+        if ("company" in target) push(target.company, M_ALIAS, i, end);
+        else if ("candidates" in target) push(undefined, M_AMBIGUOUS, i, end, target.candidates);
+        else push(undefined, M_ALIAS, i, end);
+        i = end;
+        continue;
+      }
+      if (t.flags & F_HYPH) {
+        // "Alibaba-backed", "Tencent-owned": the company is named, but as someone else's backer.
+        const head = t.raw.slice(0, t.raw.search(/[-\u2011]/));
+        const list = index.aliases.get(head);
+        const single = list?.find((e) => e.words.length === 1);
+        if (single && "company" in single.target) push(single.target.company, M_WEAK, i, i + 1);
+        i++;
+        continue;
+      }
+      // Bare symbols: only upper-case words that are not English words or acronyms (config
+      // bareSymbolStopwords), never on an all-capitals line, never a single letter. "NVDA rose" counts;
+      // "ALL", "IT", "ON" never do without a ticker cue. Two-letter ones need the company named elsewhere
+      // (checked below), since most two-letter capitals in news are abbreviations.
+      if (t.kind === K_WORD && t.flags & F_UPPER && !(t.flags & F_CAPSLINE) && !index.stopwords.has(t.raw)) {
+        const c = index.bySymbol.get(t.raw);
+        if (c) push(c, M_BARE, i, i + 1);
+      }
+    }
+    i++;
+  }
+  return resolve(index, tokens, found);
+}
+
+function resolve(index: EntityIndex, tokens: readonly Token[], found: Mention[]): Mention[] {
+  const named = new Set<Company>();
+  for (const m of found) if (m.company && m.how !== M_BARE && m.how !== M_WEAK) named.add(m.company);
+  const out: Mention[] = [];
+  for (const m of found) {
+    if (m.how === M_AMBIGUOUS) {
+      const cands = m.candidates ?? [];
+      let pick = cands.find((c) => named.has(c));
+      if (!pick && cands.length === 1 && hasCorporateCue(index, tokens, m)) pick = cands[0];
+      if (!pick) continue;
+      m.company = pick;
+    } else if (m.how === M_BARE && m.company && tokens[m.first]!.raw.length === 2 && !named.has(m.company)) {
+      continue;
+    }
+    if (m.company) m.source = isSource(index, tokens, m);
+    out.push(m);
+  }
+  return out;
+}
+
+function hasCorporateCue(index: EntityIndex, tokens: readonly Token[], m: Mention): boolean {
+  const next = tokens[m.end];
+  if (next && next.sent === m.sent && index.corporateNext.has(next.raw)) return true;
+  for (let j = Math.max(0, m.first - 3); j < m.first; j++) {
+    const hit = index.corporatePrev.longest(tokens, j, m.first);
+    if (hit && hit.end === m.first) return true;
+  }
+  return false;
+}
+
+/** A mention that only quotes the company: "citing a report by X", "analysts at X", "X analyst Y", "X's Y wrote". */
+function isSource(index: EntityIndex, tokens: readonly Token[], m: Mention): boolean {
+  const sentFirst = firstOfSentence(tokens, m.first);
+  // Phrases ending just before the mention (at most two words between: "according to a Reuters report").
+  for (let j = Math.max(sentFirst, m.first - 6); j < m.first; j++) {
+    const hit = index.sourceBefore.longest(tokens, j, m.first);
+    if (hit && m.first - hit.end <= 2 && hit.end > j) {
+      let ok = true;
+      for (let k = hit.end; k < m.first; k++) if (tokens[k]!.kind === K_PUNCT && tokens[k]!.raw !== "(") ok = false;
+      if (ok) return true;
+    }
+  }
+  // "<role> <Name> at X": strategist Nenad Dinic at X, analysts at X, head of research at X.
+  for (let p = m.first - 1; p >= Math.max(sentFirst, m.first - 3); p--) {
+    const w = tokens[p]!.key;
+    if (w === "at" || w === "from" || w === "with") {
+      for (let r = p - 1; r >= Math.max(sentFirst, p - 8); r--) if (index.roleWords.has(tokens[r]!.key)) return true;
+      break;
+    }
+    if (!(tokens[p]!.flags & F_CAP)) break;
+  }
+  // "X analyst Y", "X's strategists", "X Intelligence".
+  const next = tokens[m.end];
+  if (next && next.sent === m.sent && index.sourceAfter.has(next.key)) return true;
+  // Banks, brokers and agencies: "X said", "X's Edison Yu wrote in a note", "X upgraded".
+  if (m.company && index.sources.has(m.company)) {
+    for (let j = m.end; j < Math.min(tokens.length, m.end + 5); j++) {
+      const t = tokens[j]!;
+      if (t.sent !== m.sent) break;
+      if (index.sourceListAfter.has(t.key) || index.sourceAfter.has(t.key)) return true;
+    }
+    if (m.first > 0) {
+      const prev = tokens[m.first - 1]!;
+      if (prev.sent === m.sent && (prev.key === "wrote" || prev.key === "said" || prev.key === "says")) return true;
+    }
+  }
+  return false;
+}
+
+function firstOfSentence(tokens: readonly Token[], at: number): number {
+  const sent = tokens[at]!.sent;
+  let j = at;
+  while (j > 0 && tokens[j - 1]!.sent === sent) j--;
+  return j;
+}
+

@@ -1,0 +1,441 @@
+// The classifier: article in, article-level catalysts and per-ticker catalysts with evidence out (pure, no I/O).
+import type { CatalystSlug } from "../catalysts.ts";
+import { MARKET_LEVEL_CATALYSTS } from "../catalysts.ts";
+import type { ArticleInput, CatalystHit, Classify, ClassifyResult, TickerResult } from "../types.ts";
+import type { Company } from "../universe/schema.ts";
+import type { Universe } from "../universe/index.ts";
+import type { ClassifierConfig, SlugRules } from "./config.ts";
+import { buildEntityIndex, findMentions, M_CUE, M_WEAK, type EntityIndex, type Mention } from "./entities.ts";
+import { PhraseIndex } from "./patterns.ts";
+import { F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, tokenize, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
+
+export type { ClassifierConfig } from "./config.ts";
+export { ClassifierConfigSchema } from "./config.ts";
+
+// Marker kinds of the cue config (negation, speculation, ...), matched in the same pass as the cues.
+const NEG = 1;
+const NOT_NEG = 2;
+const SPEC = 3;
+const BG = 4;
+const CONCESS = 5;
+const HEDGE = 6;
+const PRONOUN = 7;
+const MOVE = 8;
+
+interface CuePayload {
+  /** null: a phrase that only looks like a cue ("forward earnings"). */
+  slug: CatalystSlug | null;
+  confidence: number;
+}
+
+interface CueHit {
+  slug: CatalystSlug;
+  confidence: number;
+  first: number;
+  end: number;
+}
+
+interface Marker {
+  kind: number;
+  first: number;
+  end: number;
+  clause: number;
+}
+
+interface Compiled {
+  tokenizer: TokenizerRules;
+  entities: EntityIndex;
+  cues: PhraseIndex<CuePayload>;
+  markers: PhraseIndex<number>;
+  slugRules: ReadonlyMap<CatalystSlug, SlugRules>;
+  negationWindow: number;
+  backgroundMonths: number;
+}
+
+/** Catalysts that concern both sides of a sentence: "Goldman upgraded Alibaba", "X sued Y", "regulators fined Y". */
+const TWO_PARTY: ReadonlySet<CatalystSlug> = new Set(["m_and_a", "legal", "analyst", "regulation"]);
+
+const MONTHS = new Map<string, number>(
+  ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].flatMap((m, i) => [[m, i + 1] as [string, number]]),
+);
+for (const [name, n] of [
+  ["january", 1], ["february", 2], ["march", 3], ["april", 4], ["june", 6], ["july", 7], ["august", 8], ["september", 9], ["sept", 9], ["october", 10], ["november", 11], ["december", 12],
+] as const) MONTHS.set(name, n);
+
+const EVIDENCE_MAX = 200;
+
+function combined(patterns: readonly string[]): RegExp | null {
+  if (!patterns.length) return null;
+  for (const p of patterns) {
+    try {
+      new RegExp(p, "i");
+    } catch (err) {
+      throw new Error(`config: the line pattern ${JSON.stringify(p)} is not a valid regular expression: ${(err as Error).message}`);
+    }
+  }
+  return new RegExp(patterns.map((p) => `(?:${p})`).join("|"), "i");
+}
+
+function compile(universe: Universe, config: ClassifierConfig): Compiled {
+  const tokenizer: TokenizerRules = {
+    chrome: combined(config.text.chromeLines),
+    tail: combined(config.text.tailMarkers),
+    abbreviations: new Set(config.text.abbreviations.map((a) => a.toLowerCase().replaceAll(".", ""))),
+    clauseWords: new Set(config.text.clauseWords.map((w) => w.toLowerCase())),
+    commaClauseWords: new Set(config.text.commaClauseWords.map((w) => w.toLowerCase())),
+    exchanges: new Set(Object.keys(config.entities.exchanges).map((k) => k.toUpperCase())),
+  };
+  const cues = new PhraseIndex<CuePayload>();
+  const slugRules = new Map<CatalystSlug, SlugRules>();
+  for (const [slug, rules] of Object.entries(config.cues.slugs) as Array<[CatalystSlug, SlugRules]>) {
+    slugRules.set(slug, rules);
+    for (const [pattern, confidence] of Object.entries(rules.cues)) cues.add(pattern, { slug, confidence });
+  }
+  for (const pattern of config.cues.not) cues.add(pattern, { slug: null, confidence: 0 });
+  const markers = new PhraseIndex<number>();
+  const addAll = (list: readonly string[], kind: number): void => {
+    for (const p of list) markers.add(p, kind);
+  };
+  addAll(config.cues.negation, NEG);
+  addAll(config.cues.notNegation, NOT_NEG);
+  addAll(config.cues.speculation, SPEC);
+  addAll(config.cues.background, BG);
+  addAll(config.cues.concessive, CONCESS);
+  addAll(config.cues.hedge, HEDGE);
+  addAll(config.cues.pronouns, PRONOUN);
+  addAll(config.cues.priceMove, MOVE);
+  return {
+    tokenizer,
+    entities: buildEntityIndex(universe, config.entities),
+    cues,
+    markers,
+    slugRules,
+    negationWindow: config.cues.negationWindow,
+    backgroundMonths: config.cues.backgroundMonths,
+  };
+}
+
+export function createClassifier(universe: Universe, config: ClassifierConfig): Classify {
+  const c = compile(universe, config);
+  return (article: ArticleInput, options?: { now?: Date }) => classifyOne(c, article, options?.now);
+}
+
+interface Published {
+  year: number;
+  month: number;
+}
+
+function publishedOf(article: ArticleInput, now: Date | undefined): Published {
+  const t = article.published ? Date.parse(article.published) : NaN;
+  const d = Number.isFinite(t) ? new Date(t) : (now ?? new Date());
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 };
+}
+
+interface Scan {
+  cues: CueHit[];
+  markers: Marker[];
+  /** Per clause: 1 = holds an old year, 2 = holds a current year (bit flags). */
+  years: Uint8Array;
+}
+
+function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
+  const { tokens, clauses } = tok;
+  const cues: CueHit[] = [];
+  const markers: Marker[] = [];
+  const years = new Uint8Array(clauses.length);
+  let cueFrom = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === K_PUNCT) continue;
+    const limit = clauses[t.clause]!.end;
+    if (t.flags & F_NEG) markers.push({ kind: NEG, first: i, end: i + 1, clause: t.clause });
+    const mk = c.markers.longest(tokens, i, limit);
+    if (mk) markers.push({ kind: mk.pattern.payload, first: i, end: mk.end, clause: t.clause });
+    if (t.kind === K_NUM && t.raw.length === 4) {
+      const year = Number(t.raw);
+      if (year >= 1980 && year <= 2100) {
+        const prev = tokens[i - 1];
+        const month = prev && prev.kind === K_WORD ? MONTHS.get(prev.key) : undefined;
+        const age = (pub.year - year) * 12 + pub.month - (month ?? 6);
+        if (year >= pub.year) years[t.clause]! |= 2;
+        else if (age > c.backgroundMonths) years[t.clause]! |= 1;
+      }
+    }
+    if (i < cueFrom) continue;
+    const hit = c.cues.longest(tokens, i, limit);
+    if (!hit) continue;
+    cueFrom = hit.end;
+    const { slug, confidence } = hit.pattern.payload;
+    if (slug) cues.push({ slug, confidence, first: i, end: hit.end });
+  }
+  return { cues, markers, years };
+}
+
+/** Tokens that may sit between the members of a list of companies: "Alibaba (NYSE:BABA), JD.com Inc., and SMIC". */
+function isConnective(c: Compiled, t: Token): boolean {
+  if (t.kind === K_PUNCT) return t.raw !== ";" && t.raw !== "--" && t.raw !== "—";
+  if (t.kind === K_NUM) return true;
+  if (t.kind !== K_WORD) return false;
+  if (t.key === "and" || t.key === "or" || t.key === "plus") return true;
+  if (t.flags & F_UPPER) return true;
+  return c.entities.corporateNext.has(t.raw);
+}
+
+interface State {
+  c: Compiled;
+  tok: Tokenized;
+  mentions: Mention[];
+  markers: Marker[];
+}
+
+/** The list of companies a mention belongs to ("share buybacks by Xiaomi Corp. and Alibaba"). */
+function groupOf(s: State, at: number): number[] {
+  const { mentions, tok } = s;
+  const out = [at];
+  const linked = (a: Mention, b: Mention): boolean => {
+    if (a.sent !== b.sent) return false;
+    for (let k = a.end; k < b.first; k++) if (!isConnective(s.c, tok.tokens[k]!)) return false;
+    return true;
+  };
+  for (let j = at - 1; j >= 0 && linked(mentions[j]!, mentions[j + 1]!); j--) out.unshift(j);
+  for (let j = at + 1; j < mentions.length && linked(mentions[j - 1]!, mentions[j]!); j++) out.push(j);
+  return out;
+}
+
+const usable = (m: Mention): boolean => !m.source && m.how !== M_WEAK;
+
+interface Attachment {
+  companies: Company[];
+  /** How directly the cue names them: scales the confidence. */
+  factor: number;
+  /** A private firm or person is the actor: the cue concerns no listed company. */
+  absorbed: boolean;
+}
+
+function attach(s: State, cue: CueHit): Attachment {
+  const { tok, mentions, c } = s;
+  const tokens = tok.tokens;
+  const clause = tokens[cue.first]!.clause;
+  const sent = tokens[cue.first]!.sent;
+  const result = new Set<Company>();
+  const addGroup = (idx: number): void => {
+    for (const g of groupOf(s, idx)) {
+      const m = mentions[g]!;
+      if (m.company && usable(m) && !(cue.slug === "analyst" && c.entities.sources.has(m.company))) result.add(m.company);
+    }
+  };
+  let nearest = -1;
+  let firstFollowing = -1;
+  for (let k = 0; k < mentions.length; k++) {
+    const m = mentions[k]!;
+    if (m.clause !== clause || !usable(m)) continue;
+    if (m.end <= cue.first) {
+      // A broker before an analyst cue is the one giving the rating, not the rated.
+      if (cue.slug === "analyst" && m.company && c.entities.sources.has(m.company)) {
+        m.source = true;
+        continue;
+      }
+      nearest = k;
+    } else if (m.first >= cue.first && firstFollowing < 0 && m.company) firstFollowing = k;
+  }
+  let factor = 1;
+  let absorbed = false;
+  if (nearest >= 0) {
+    const m = mentions[nearest]!;
+    addGroup(nearest);
+    if (!m.company && result.size === 0) absorbed = true;
+  }
+  // Companies after the cue: "buybacks by X", "chips from X", "upgraded X", or any when nobody comes before.
+  for (let k = 0; k < mentions.length; k++) {
+    const m = mentions[k]!;
+    if (m.clause !== clause || m.first < cue.first || !m.company || !usable(m)) continue;
+    const before = tokens[m.first - 1]?.key;
+    const before2 = tokens[m.first - 2]?.key;
+    const byFrom = before === "by" || before === "from" || ((before === "the" || before === "its") && (before2 === "by" || before2 === "from"));
+    const twoParty = TWO_PARTY.has(cue.slug) && m.first - cue.end <= 10 && k === firstFollowing;
+    const firstWhenAlone = nearest < 0 && k === firstFollowing && m.first - cue.end <= 12;
+    if (byFrom || twoParty || firstWhenAlone) {
+      if (!byFrom) factor = Math.min(factor, 0.9);
+      addGroup(k);
+    }
+  }
+  if (result.size === 0 && !absorbed && nearest < 0) {
+    const antecedent = resolvePronoun(s, clause, sent);
+    if (antecedent) {
+      result.add(antecedent);
+      factor = 0.8;
+    }
+  }
+  if (result.size === 0 && !absorbed && tokens[cue.first]!.flags & F_HEAD) {
+    for (const m of mentions) if (m.sent === sent && m.company && usable(m)) result.add(m.company);
+    factor = 0.9;
+  }
+  return { companies: [...result], factor, absorbed };
+}
+
+/** "its", "the company": the company that is the subject of the sentence (or of the one before). */
+function resolvePronoun(s: State, clause: number, sent: number): Company | undefined {
+  const { tok, mentions, markers } = s;
+  const clauseFirst = tok.clauses[clause]!.first;
+  const pronoun = markers.find((m) => m.kind === PRONOUN && m.clause === clause);
+  if (!pronoun) return undefined;
+  // A private firm or person as the clause's subject owns the pronoun ("while ByteDance launched its model").
+  for (const m of mentions) if (m.clause === clause && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
+  for (const m of mentions) {
+    if (m.sent === sent && m.first < clauseFirst && usable(m)) return m.company;
+  }
+  const sentFirst = tok.sentences[sent]!.first;
+  if (pronoun.first - sentFirst <= 2 && sent > 0) {
+    for (const m of mentions) if (m.sent === sent - 1 && usable(m) && m.company) return m.company;
+  }
+  return undefined;
+}
+
+function evidence(tok: Tokenized, cue: CueHit): string {
+  const { tokens, text } = tok;
+  const span = tok.clauses[tokens[cue.first]!.clause]!;
+  let a = span.first;
+  let b = span.end;
+  while (a < cue.first && tokens[a]!.kind === K_PUNCT) a++;
+  while (b > cue.end && tokens[b - 1]!.kind === K_PUNCT && tokens[b - 1]!.raw !== ")") b--;
+  let from = tokens[a]!.start;
+  let to = tokens[b - 1]!.end;
+  if (to - from > EVIDENCE_MAX) {
+    const cueFrom = tokens[cue.first]!.start;
+    from = Math.max(from, cueFrom - 80);
+    to = Math.min(to, from + EVIDENCE_MAX);
+    while (a < cue.first && tokens[a]!.start < from) a++;
+    from = tokens[a]!.start;
+  }
+  return text.slice(from, to).replace(/\s+/g, " ").trim();
+}
+
+function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined): ClassifyResult {
+  const tok = tokenize(article.title, typeof article.text === "string" ? article.text : "", c.tokenizer);
+  const tokens = tok.tokens;
+  const mentions = findMentions(c.entities, tokens);
+  const pub = publishedOf(article, now);
+  const { cues, markers, years } = scan(c, tok, pub);
+  const s: State = { c, tok, mentions, markers };
+
+  const perCompany = new Map<Company, Map<CatalystSlug, CatalystHit>>();
+  const articleLevel = new Set<CatalystSlug>();
+  const clauseHas = (kind: number, clause: number): boolean => markers.some((m) => m.kind === kind && m.clause === clause);
+
+  for (const cue of cues) {
+    const clause = tokens[cue.first]!.clause;
+    if (isNegated(c, s, cue, clause)) continue;
+    if (markers.some((m) => m.kind === SPEC && m.clause === clause && m.first < cue.first)) continue;
+    if (clauseHas(BG, clause) || (years[clause]! & 3) === 1) continue;
+    if (isConceded(s, cue, clause)) continue;
+    const rules = c.slugRules.get(cue.slug);
+    if (MARKET_LEVEL_CATALYSTS.has(cue.slug)) {
+      articleLevel.add(cue.slug);
+      continue;
+    }
+    const { companies, factor } = attach(s, cue);
+    if (companies.length === 0) {
+      if (rules?.unattached === "article") articleLevel.add(cue.slug);
+      continue;
+    }
+    const hedged = clauseHas(HEDGE, clause) ? 0.85 : 1;
+    const confidence = Math.round(Math.min(1, cue.confidence * factor * hedged) * 100) / 100;
+    let words: string | undefined;
+    for (const company of companies) {
+      let hits = perCompany.get(company);
+      if (!hits) perCompany.set(company, (hits = new Map()));
+      const old = hits.get(cue.slug);
+      if (!old || old.confidence < confidence) hits.set(cue.slug, { type: cue.slug, confidence, evidence: (words ??= evidence(tok, cue)) });
+    }
+  }
+
+  const tickers = rank(s, perCompany);
+  for (const t of tickers) if (t.relevance >= 0.5) for (const h of t.catalysts) articleLevel.add(h.type);
+  return { id: String(article.id), catalysts: [...articleLevel], tickers };
+}
+
+function isNegated(c: Compiled, s: State, cue: CueHit, clause: number): boolean {
+  for (const m of s.markers) {
+    if (m.clause !== clause || m.first >= cue.first || m.first < cue.first - c.negationWindow) continue;
+    if (m.kind === NEG) return true;
+  }
+  return false;
+}
+
+function isConceded(s: State, cue: CueHit, clause: number): boolean {
+  for (const m of s.markers) {
+    if (m.kind !== CONCESS || m.clause !== clause || m.first >= cue.first) continue;
+    let comma = false;
+    for (let k = m.end; k < cue.first; k++) if (s.tok.tokens[k]!.raw === ",") comma = true;
+    if (!comma) return true;
+  }
+  return false;
+}
+
+/** Relevance per company, and the output list (most relevant first). */
+function rank(s: State, perCompany: Map<Company, Map<CatalystSlug, CatalystHit>>): TickerResult[] {
+  const { mentions, tok, c, markers } = s;
+  const tokens = tok.tokens;
+  interface Tally {
+    company: Company;
+    count: number;
+    strong: boolean;
+    named: boolean;
+    head: boolean;
+    early: boolean;
+    move: boolean;
+    order: number;
+  }
+  const tallies = new Map<Company, Tally>();
+  const moves = markers.filter((m) => m.kind === MOVE);
+  mentions.forEach((m, order) => {
+    if (!m.company || m.source) return;
+    let t = tallies.get(m.company);
+    if (!t) tallies.set(m.company, (t = { company: m.company, count: 0, strong: false, named: false, head: false, early: false, move: false, order }));
+    t.count++;
+    if (m.how !== M_WEAK) t.named = true;
+    if (m.how === M_CUE) t.strong = true;
+    if (tokens[m.first]!.flags & F_HEAD) t.head = true;
+    else if (m.sent <= tok.firstBodySentence + 1) t.early = true;
+    if (!t.move && m.how !== M_WEAK) t.move = ownMove(tokens, m, moves);
+  });
+  const out: Array<TickerResult & { order: number }> = [];
+  for (const t of tallies.values()) {
+    const hits = perCompany.get(t.company);
+    const catalysts = hits ? [...hits.values()].sort((a, b) => b.confidence - a.confidence) : [];
+    const ownNews = catalysts.some((h) => h.type !== "analyst") || t.move || t.head;
+    if (c.entities.sources.has(t.company) && !ownNews) continue;
+    let r = t.named ? 0.55 : 0.3;
+    if (t.head) r += 0.15;
+    if (t.early) r += 0.1;
+    if (t.strong) r += 0.1;
+    if (t.move) r += 0.1;
+    if (catalysts.length) r += 0.15;
+    r += Math.min(0.12, 0.04 * (t.count - 1));
+    const relevance = Math.round(Math.min(1, r) * 100) / 100;
+    out.push({
+      symbol: t.company.symbol,
+      listings: [...t.company.listings],
+      name: t.company.name,
+      relevance,
+      catalysts: t.named ? catalysts : [],
+      order: t.order,
+    });
+  }
+  out.sort((a, b) => b.relevance - a.relevance || a.order - b.order);
+  return out.map(({ order: _order, ...rest }) => rest);
+}
+
+/** The company's own price move: a move word and a percentage close after the mention, in its sentence. */
+function ownMove(tokens: readonly Token[], m: Mention, moves: readonly Marker[]): boolean {
+  const limit = Math.min(tokens.length, m.end + 14);
+  let pct = false;
+  for (let k = m.end; k < limit; k++) {
+    const t = tokens[k]!;
+    if (t.sent !== m.sent) break;
+    if ((t.raw === "%" || t.key === "percent" || t.key === "pct") && k > m.end) pct = true;
+  }
+  if (!pct) return false;
+  return moves.some((mv) => mv.first >= m.end && mv.first < m.end + 10 && tokens[mv.first]!.sent === m.sent);
+}
+

@@ -1,0 +1,301 @@
+// One pass over an article: drops page chrome, and cuts the rest into tokens, sentences and clauses.
+
+export const K_WORD = 1;
+export const K_NUM = 2;
+export const K_PUNCT = 3;
+export const K_CASHTAG = 4;
+export const K_MONEY = 5;
+export const K_CJK = 6;
+
+/** The word ended in 's / ’s (stripped from raw). */
+export const F_POSS = 1;
+/** Starts with an upper-case letter. */
+export const F_CAP = 2;
+/** Every letter is upper case (and there are at least two). */
+export const F_UPPER = 4;
+/** Ends in n't. */
+export const F_NEG = 8;
+/** Contains a hyphen between letters ("Alibaba-backed"). */
+export const F_HYPH = 16;
+/** Part of the headline (the title, or the first short line when there is no title). */
+export const F_HEAD = 32;
+/** On a line written mostly in capitals: bare symbols mean nothing there. */
+export const F_CAPSLINE = 64;
+
+export interface Token {
+  /** Text as written, without a trailing possessive; the cashtag's symbol without "$". */
+  raw: string;
+  /** Lower case without dots: what phrase patterns match ("U.S.-China" -> "us-china"). */
+  key: string;
+  kind: number;
+  flags: number;
+  /** Character offsets in the classified text. */
+  start: number;
+  end: number;
+  sent: number;
+  clause: number;
+}
+
+export interface Span {
+  /** Token range [first, end). */
+  first: number;
+  end: number;
+}
+
+export interface Tokenized {
+  text: string;
+  tokens: Token[];
+  /** By sentence id. */
+  sentences: Span[];
+  /** By clause id. */
+  clauses: Span[];
+  /** Sentence id of the first sentence after the headline. */
+  firstBodySentence: number;
+}
+
+export interface TokenizerRules {
+  chrome: RegExp | null;
+  tail: RegExp | null;
+  abbreviations: ReadonlySet<string>;
+  clauseWords: ReadonlySet<string>;
+  commaClauseWords: ReadonlySet<string>;
+  /** Exchange prefixes (upper case): "NASDAQ: JD" keeps its colon inside the clause. */
+  exchanges: ReadonlySet<string>;
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 160 || c === 0x3000 || (c >= 0x2000 && c <= 0x200b);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isUpperAscii = (c: number): boolean => c >= 65 && c <= 90;
+const isLowerAscii = (c: number): boolean => c >= 97 && c <= 122;
+const isCjk = (c: number): boolean => (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
+// Latin-1 letters, Greek, Cyrillic and the like; general punctuation starts at U+2000.
+const isLetter = (c: number): boolean => isUpperAscii(c) || isLowerAscii(c) || (c >= 0xc0 && c < 0x2000 && c !== 0xd7 && c !== 0xf7);
+const isAlnum = (c: number): boolean => isDigit(c) || isLetter(c);
+const isApos = (c: number): boolean => c === 39 || c === 0x2019;
+
+function makeToken(raw: string, kind: number, flags: number, start: number, end: number): Token {
+  let key = raw;
+  if (kind === K_WORD || kind === K_CASHTAG || kind === K_NUM) {
+    key = raw.toLowerCase();
+    if (kind === K_WORD && key.includes(".")) key = key.replaceAll(".", "");
+  }
+  return { raw, key, kind, flags, start, end, sent: 0, clause: 0 };
+}
+
+/** Tokenizes one string with no chrome, sentence or clause logic: for aliases and patterns. */
+export function tokenizePlain(text: string): Token[] {
+  const out: Token[] = [];
+  scanRange(text, 0, text.length, out);
+  return out;
+}
+
+/** Cuts [from, to) of text into tokens appended to out. */
+function scanRange(text: string, from: number, to: number, out: Token[]): void {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (isAlnum(c)) {
+      const start = i;
+      let flags = 0;
+      let allDigits = isDigit(c);
+      let letters = 0;
+      let uppers = 0;
+      let j = i;
+      let end = -1;
+      while (j < to) {
+        const d = text.charCodeAt(j);
+        if (isAlnum(d)) {
+          if (isLetter(d)) {
+            letters++;
+            if (isUpperAscii(d)) uppers++;
+            allDigits = false;
+          }
+          j++;
+          continue;
+        }
+        const next = j + 1 < to ? text.charCodeAt(j + 1) : 0;
+        if (isApos(d)) {
+          const after = j + 2 < to ? text.charCodeAt(j + 2) : 0;
+          if ((next === 115 || next === 83) && !isAlnum(after)) {
+            flags |= F_POSS;
+            end = j;
+            j += 2;
+            break;
+          }
+          if (next === 116 && text.charCodeAt(j - 1) === 110) {
+            flags |= F_NEG;
+            j += 2;
+            continue;
+          }
+          if (isLetter(next)) {
+            j++;
+            continue;
+          }
+          break;
+        }
+        if ((d === 46 || d === 45 || d === 38 || d === 0x2011) && isAlnum(next)) {
+          if (d === 45 || d === 0x2011) flags |= F_HYPH;
+          allDigits = allDigits && d === 46 && isDigit(next);
+          j++;
+          continue;
+        }
+        if (d === 44 && allDigits && isDigit(next)) {
+          j++;
+          continue;
+        }
+        break;
+      }
+      if (end < 0) end = j;
+      const raw = text.slice(start, end);
+      if (isUpperAscii(c) || (c >= 0xc0 && c < 0x2000 && text[start] !== text[start]!.toLowerCase())) flags |= F_CAP;
+      if (letters >= 2 && uppers === letters) flags |= F_UPPER;
+      out.push(makeToken(raw, allDigits ? K_NUM : K_WORD, flags, start, end));
+      i = j;
+      continue;
+    }
+    if (c === 36 && i + 1 < to) {
+      const next = text.charCodeAt(i + 1);
+      if (isLetter(next) || isDigit(next)) {
+        let j = i + 1;
+        const money = isDigit(next);
+        while (j < to) {
+          const d = text.charCodeAt(j);
+          const n2 = j + 1 < to ? text.charCodeAt(j + 1) : 0;
+          if (isAlnum(d)) j++;
+          else if ((d === 46 || (money && d === 44) || (!money && d === 45)) && isAlnum(n2)) j++;
+          else break;
+        }
+        out.push(makeToken(text.slice(i + 1, j), money ? K_MONEY : K_CASHTAG, 0, i, j));
+        i = j;
+        continue;
+      }
+    }
+    if (isCjk(c)) {
+      out.push(makeToken(text[i]!, K_CJK, 0, i, i + 1));
+      i++;
+      continue;
+    }
+    // "Inc.’s": the possessive belongs to the word before the period.
+    if (c === 46 && out.length && i + 2 < to && isApos(text.charCodeAt(i + 1)) && (text.charCodeAt(i + 2) | 32) === 115) {
+      out[out.length - 1]!.flags |= F_POSS;
+      i += 3;
+      continue;
+    }
+    if (c === 45 && i + 1 < to && text.charCodeAt(i + 1) === 45) {
+      let j = i;
+      while (j < to && text.charCodeAt(j) === 45) j++;
+      out.push(makeToken("--", K_PUNCT, 0, i, j));
+      i = j;
+      continue;
+    }
+    out.push(makeToken(text[i]!, K_PUNCT, 0, i, i + 1));
+    i++;
+  }
+}
+
+const SENTENCE_END = new Set([".", "!", "?", "。", "！", "？"]);
+const CLAUSE_BREAK = new Set([";", "--", "—", "–", "-", "…", "；"]);
+
+/**
+ * Tokenizes an article. Lines that are page chrome are skipped, and everything after a tail marker
+ * ("Related topics:") is ignored. A line break always ends a sentence.
+ */
+export function tokenize(title: string | undefined, body: string, rules: TokenizerRules): Tokenized {
+  const hasTitle = !!title && title.trim().length > 0;
+  const text = hasTitle ? `${title}\n${body}` : body;
+  const tokens: Token[] = [];
+  const sentences: Span[] = [];
+  const clauses: Span[] = [];
+  let headlineDone = false;
+  let firstBodySentence = 0;
+  let pos = 0;
+  let lineNo = 0;
+  const len = text.length;
+
+  while (pos <= len) {
+    let nl = text.indexOf("\n", pos);
+    if (nl < 0) nl = len;
+    let a = pos;
+    let b = nl;
+    while (a < b && isSpace(text.charCodeAt(a))) a++;
+    while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+    const isTitleLine = hasTitle && lineNo === 0;
+    if (b > a) {
+      const line = text.slice(a, b);
+      if (!isTitleLine && rules.tail?.test(line)) break;
+      if (isTitleLine || !rules.chrome?.test(line)) {
+        const firstTok = tokens.length;
+        scanRange(text, a, b, tokens);
+        let headline = false;
+        if (!headlineDone) {
+          headline = isTitleLine || (!hasTitle && b - a <= 160 && !SENTENCE_END.has(text[b - 1]!) && tokens.length - firstTok >= 3);
+          headlineDone = true;
+        }
+        markLine(tokens, firstTok, headline, rules, sentences, clauses);
+        if (headline) firstBodySentence = sentences.length;
+      }
+    }
+    lineNo++;
+    pos = nl + 1;
+  }
+  return { text, tokens, sentences, clauses, firstBodySentence };
+}
+
+/** Assigns sentence and clause ids to the tokens of one line, and its headline and capitals flags. */
+function markLine(tokens: Token[], first: number, headline: boolean, rules: TokenizerRules, sentences: Span[], clauses: Span[]): void {
+  let words = 0;
+  let upper = 0;
+  for (let i = first; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === K_WORD && t.raw.length > 1) {
+      words++;
+      if (t.flags & F_UPPER) upper++;
+    }
+  }
+  const capsLine = words >= 3 && upper / words > 0.6;
+  let newSentence = true;
+  let newClause = true;
+  for (let i = first; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (headline) t.flags |= F_HEAD;
+    if (capsLine) t.flags |= F_CAPSLINE;
+    if (!newSentence && !newClause && t.kind === K_WORD) {
+      const prev = tokens[i - 1]!;
+      if (rules.clauseWords.has(t.key) || (prev.raw === "," && rules.commaClauseWords.has(t.key))) newClause = true;
+    }
+    if (newSentence) {
+      sentences.push({ first: i, end: i });
+      newSentence = false;
+      newClause = true;
+    }
+    if (newClause) {
+      clauses.push({ first: i, end: i });
+      newClause = false;
+    }
+    t.sent = sentences.length - 1;
+    t.clause = clauses.length - 1;
+    sentences[t.sent]!.end = i + 1;
+    clauses[t.clause]!.end = i + 1;
+    if (t.kind !== K_PUNCT) continue;
+    if (SENTENCE_END.has(t.raw)) {
+      const prev = i > first ? tokens[i - 1]! : undefined;
+      const next = tokens[i + 1];
+      const abbreviation =
+        t.raw === "." &&
+        prev !== undefined &&
+        prev.kind === K_WORD &&
+        (rules.abbreviations.has(prev.key) || (prev.raw.length === 1 && (prev.flags & F_CAP) !== 0));
+      const continues = next !== undefined && next.start - t.end <= 1 && next.kind === K_WORD && !(next.flags & F_CAP);
+      if (!abbreviation && !continues) newSentence = true;
+    } else if (CLAUSE_BREAK.has(t.raw)) {
+      newClause = true;
+    } else if (t.raw === ":" || t.raw === "：") {
+      const prev = i > first ? tokens[i - 1]! : undefined;
+      if (!prev || !rules.exchanges.has(prev.raw.toUpperCase())) newClause = true;
+    }
+  }
+}
