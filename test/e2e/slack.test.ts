@@ -3,7 +3,9 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, inject } from "vitest";
-import { createSlackBot, type SlackBot } from "../../src/adapters/slack/app.ts";
+import { createSlackBot, SlackSetupError, type SlackBot } from "../../src/adapters/slack/app.ts";
+import { slackBotFactory } from "../../src/adapters/slack/index.ts";
+import { loadConfig } from "../../src/config.ts";
 import { createSlackNotifier } from "../../src/adapters/slack/notifier.ts";
 import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
 import { createRedisSubscriptionStore, type RedisSubscriptionStore } from "../../src/adapters/redis/subscriptions.ts";
@@ -211,6 +213,47 @@ describe("slash commands over HTTP", () => {
     const words = Array.from({ length: 60 }, (_, i) => `NOPE${i}`).join(" ");
     const { text } = await run("/subscribe", words);
     expect(text).toContain("a command takes at most 50");
+  });
+});
+
+describe("when things go wrong on our side", () => {
+  it("answers privately that something went wrong when the store fails, and still acks", async () => {
+    const failing = {
+      ...subscriptions,
+      list: () => Promise.reject(new Error("Redis is down")),
+    };
+    const errors: unknown[] = [];
+    const broken = createSlackBot({
+      botToken: TOKEN,
+      signingSecret: SECRET,
+      apiUrl: fake.url,
+      port: 0,
+      host: "127.0.0.1",
+      managers: [],
+      commands: { subscriptions: failing, timeline, universe },
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (...m: unknown[]) => errors.push(m) },
+    });
+    const { port } = await broken.start();
+    const saved = base;
+    base = `http://127.0.0.1:${port}`;
+    try {
+      const { body, text } = await run("/subscriptions", "");
+      expect(body.response_type).toBe("ephemeral");
+      expect(text).toContain("Something went wrong on our side");
+      expect(String(errors.flat().join(" "))).toContain("Redis is down");
+    } finally {
+      base = saved;
+      await broken.stop();
+    }
+  });
+
+  it("refuses to start the commands with a bot token but neither an app token nor a signing secret", async () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: fake.url });
+    const ctx = { config, subscriptions, timeline } as unknown as Parameters<typeof slackBotFactory>[0];
+    await expect(slackBotFactory(ctx)).rejects.toThrow(SlackSetupError);
+    await expect(slackBotFactory(ctx)).rejects.toThrow(/SLACK_APP_TOKEN \(Socket Mode\) or SLACK_SIGNING_SECRET \(HTTP mode\)/);
+    const off = loadConfig({});
+    expect(await slackBotFactory({ ...ctx, config: off } as typeof ctx)).toBeUndefined();
   });
 });
 
