@@ -2,6 +2,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
 
 export interface RecordedCall {
   method: string;
@@ -24,6 +25,15 @@ export interface FakeSlackApi {
   calls: RecordedCall[];
   /** The next `times` calls of `method` fail as described. */
   failNext(method: string, failure: FakeFailure, times?: number): void;
+  /** Socket Mode: the app-level token apps.connections.open accepts. */
+  appToken: string;
+  /**
+   * Socket Mode: sends an envelope (e.g. type "slash_commands") to every connected client and resolves
+   * with the client's ack ({ envelope_id, payload }); rejects after timeoutMs.
+   */
+  sendEnvelope(type: string, payload: Record<string, unknown>, timeoutMs?: number): Promise<{ envelope_id: string; payload?: unknown }>;
+  /** Socket Mode: resolves once a client has connected and been greeted with "hello". */
+  waitForSocket(timeoutMs?: number): Promise<void>;
   /** Resolves when at least `count` calls of `method` were received; rejects after timeoutMs. */
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<RecordedCall[]>;
   close(): Promise<void>;
@@ -67,8 +77,13 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   return body;
 }
 
+const APP_TOKEN = "xapp-test-token";
+
 export async function startFakeSlackApi(options: { teamId?: string; botUserId?: string } = {}): Promise<FakeSlackApi> {
   const calls: RecordedCall[] = [];
+  const sockets = new Set<WebSocket>();
+  const socketWaiters = new Set<() => void>();
+  let envelopeSeq = 0;
   const failures = new Map<string, Array<FakeFailure>>();
   const waiters = new Set<() => void>();
   let ts = 1_700_000_000;
@@ -100,6 +115,12 @@ export async function startFakeSlackApi(options: { teamId?: string; botUserId?: 
         return res.end("upstream trouble");
       }
       if (failure?.kind === "error") return answer(res, failure.status ?? 200, { ok: false, error: failure.error });
+      if (method === "apps.connections.open") {
+        // Socket Mode's handshake uses the app-level token, not the bot token.
+        if (req.headers.authorization !== `Bearer ${APP_TOKEN}`) return answer(res, 200, { ok: false, error: "invalid_auth" });
+        const { port: p } = server.address() as AddressInfo;
+        return answer(res, 200, { ok: true, url: `ws://127.0.0.1:${p}/socket-mode` });
+      }
       if (req.headers.authorization !== "Bearer xoxb-test-token") return answer(res, 200, { ok: false, error: "invalid_auth" });
       switch (method) {
         case "auth.test":
@@ -125,14 +146,63 @@ export async function startFakeSlackApi(options: { teamId?: string; botUserId?: 
       }
     })().catch((err: unknown) => answer(res, 500, { ok: false, error: String(err) }));
   });
+  const wss = new WebSocketServer({ server, path: "/socket-mode" });
+  wss.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.send(JSON.stringify({ type: "hello", num_connections: 1, connection_info: { app_id: "A_APP" }, debug_info: { host: "fake" } }));
+    for (const w of socketWaiters) w();
+  });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
+
+  const within = <T>(ms: number, what: string, run: (resolve: (v: T) => void, cleanup: (fn: () => void) => void) => void) =>
+    new Promise<T>((resolve, reject) => {
+      const cleanups: Array<() => void> = [];
+      const timer = setTimeout(() => {
+        cleanups.forEach((c) => c());
+        reject(new Error(`fake Slack API: ${what} within ${ms} ms`));
+      }, ms);
+      run(
+        (v) => {
+          clearTimeout(timer);
+          cleanups.forEach((c) => c());
+          resolve(v);
+        },
+        (fn) => cleanups.push(fn),
+      );
+    });
 
   return {
     url: `http://127.0.0.1:${port}/api/`,
     responseUrl: (id) => `http://127.0.0.1:${port}/response/${id}`,
     calls,
+    appToken: APP_TOKEN,
+    waitForSocket(timeoutMs = 5_000) {
+      if (sockets.size) return Promise.resolve();
+      return within<void>(timeoutMs, "expected a Socket Mode connection", (resolve, cleanup) => {
+        const check = () => {
+          if (sockets.size) resolve();
+        };
+        socketWaiters.add(check);
+        cleanup(() => socketWaiters.delete(check));
+      });
+    },
+    sendEnvelope(type, payload, timeoutMs = 5_000) {
+      const envelopeId = `env-${++envelopeSeq}`;
+      return within(timeoutMs, `expected an ack of ${envelopeId}`, (resolve, cleanup) => {
+        for (const socket of sockets) {
+          const onMessage = (data: Buffer) => {
+            const msg = JSON.parse(data.toString("utf8")) as { envelope_id?: string; payload?: unknown };
+            if (msg.envelope_id === envelopeId) resolve({ envelope_id: envelopeId, payload: msg.payload });
+          };
+          socket.on("message", onMessage);
+          cleanup(() => socket.off("message", onMessage));
+          socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type === "slash_commands", retry_attempt: 0, retry_reason: "" }));
+        }
+      });
+    },
     failNext(method, failure, times = 1) {
       const list = failures.get(method) ?? [];
       for (let i = 0; i < times; i++) list.push(failure);
@@ -157,6 +227,8 @@ export async function startFakeSlackApi(options: { teamId?: string; botUserId?: 
       });
     },
     async close() {
+      for (const socket of sockets) socket.terminate();
+      wss.close();
       server.closeAllConnections();
       server.close();
       await once(server, "close");
