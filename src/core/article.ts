@@ -115,28 +115,104 @@ function titleFromText(text: string): string {
 // HTML to text
 
 /** Elements whose content is never article text. */
-const DROP_WITH_CONTENT = /<(script|style|noscript|template|head|svg|iframe|object)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const DROP_WITH_CONTENT = new Set(["script", "style", "noscript", "template", "head", "svg", "iframe", "object", "title"]);
 /** Elements that start a new paragraph. */
-const BLOCK_TAG =
-  /<\/?(p|div|section|article|header|footer|aside|nav|main|blockquote|pre|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody|tfoot|tr|figure|figcaption|hr|address|details|summary)\b[^>]*>/gi;
+const BLOCK_TAGS = new Set(
+  "p div section article header footer aside nav main blockquote pre h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table thead tbody tfoot tr figure figcaption hr address details summary".split(" "),
+);
+const CELL_TAGS = new Set(["td", "th"]);
+
+const isNameChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 58; // a-z A-Z 0-9 - :
+const isAsciiLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 
 /**
  * Plain text from an HTML fragment: drops scripts, styles and comments, turns block elements into
  * paragraph breaks and <br> into line breaks, removes other tags, decodes entities, collapses spaces.
  * Tags are removed before entities are decoded, so an escaped "&lt;b&gt;" stays visible as "<b>".
+ *
+ * A single forward scan (no backtracking regexes): feed HTML is untrusted, and a crafted body such as
+ * thousands of unclosed "<script>" must cost linear time, not stall the worker.
  */
 export function htmlToText(html: string): string {
-  const withBreaks = html
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1")
-    .replace(/<!--[\s\S]*?(-->|$)/g, " ")
-    .replace(DROP_WITH_CONTENT, " ")
-    .replace(/<br\s*\/?>/gi, "\n")
-    .replace(BLOCK_TAG, "\n\n")
-    .replace(/<\/?(td|th)\b[^>]*>/gi, " ")
-    // Any other tag, including unknown and self-closing ones; a lone "<" followed by a space or digit is text.
-    .replace(/<\/?[a-zA-Z][^>]*>/g, "")
-    .replace(/<![^>]*>/g, "");
-  return collapseWhitespace(decodeEntities(withBreaks));
+  const out: string[] = [];
+  const n = html.length;
+  // Once a search for a closing quote fails, it fails for every later position too: remember that.
+  const quoteMissing = { '"': false, "'": false };
+  let i = 0;
+  while (i < n) {
+    const lt = html.indexOf("<", i);
+    if (lt < 0) break;
+    out.push(html.slice(i, lt));
+    const next = html.charCodeAt(lt + 1);
+
+    if (next === 33 /* ! */) {
+      if (html.startsWith("<!--", lt)) {
+        const end = html.indexOf("-->", lt + 4);
+        out.push(" ");
+        i = end < 0 ? n : end + 3;
+      } else if (html.startsWith("<![CDATA[", lt)) {
+        // Feeds that wrap twice leave CDATA inside the HTML: its content is HTML too, so keep scanning it.
+        i = lt + 9;
+      } else {
+        const end = html.indexOf(">", lt);
+        i = end < 0 ? n : end + 1;
+      }
+      continue;
+    }
+
+    const closing = next === 47; /* / */
+    const nameStart = closing ? lt + 2 : lt + 1;
+    if (!isAsciiLetter(html.charCodeAt(nameStart))) {
+      // "<" followed by a space, digit or nothing is text ("1 < 2").
+      out.push("<");
+      i = lt + 1;
+      continue;
+    }
+    let j = nameStart;
+    while (j < n && isNameChar(html.charCodeAt(j))) j++;
+    const name = html.slice(nameStart, j).toLowerCase();
+    // Find the tag's ">", skipping quoted attribute values that may contain one.
+    let end = -1;
+    while (j < n) {
+      const c = html[j];
+      if (c === ">") {
+        end = j;
+        break;
+      }
+      if ((c === '"' || c === "'") && !quoteMissing[c]) {
+        const close = html.indexOf(c, j + 1);
+        if (close < 0) quoteMissing[c] = true;
+        else j = close;
+      }
+      j++;
+    }
+    i = end < 0 ? n : end + 1;
+
+    if (!closing && DROP_WITH_CONTENT.has(name)) {
+      i = skipPastClosingTag(html, i, name);
+      out.push(" ");
+    } else if (name === "br") out.push("\n");
+    else if (BLOCK_TAGS.has(name)) out.push("\n\n");
+    else if (CELL_TAGS.has(name)) out.push(" ");
+  }
+  if (i < n) out.push(html.slice(i));
+  return collapseWhitespace(decodeEntities(out.join("").replaceAll("]]>", "")));
+}
+
+/** The position after `</name ...>` at or after `from`, or the end of the text when the element is never closed. */
+function skipPastClosingTag(html: string, from: number, name: string): number {
+  let p = from;
+  for (;;) {
+    const at = html.indexOf("</", p);
+    if (at < 0) return html.length;
+    const after = at + 2 + name.length;
+    if (html.slice(at + 2, after).toLowerCase() === name && !isNameChar(html.charCodeAt(after))) {
+      const gt = html.indexOf(">", after);
+      return gt < 0 ? html.length : gt + 1;
+    }
+    p = at + 2;
+  }
 }
 
 /** Spaces and tabs to one space, lines trimmed, at most one blank line between paragraphs. */

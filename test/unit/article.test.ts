@@ -23,7 +23,26 @@ describe("htmlToText", () => {
     ["nbsp becomes a space and is trimmed at the ends", "&nbsp;$10&nbsp;billion&nbsp;", "$10 billion"],
     ["soft hyphens and zero-width spaces vanish", "Pre&shy;fix zero\u200bwidth", "Prefix zerowidth"],
     ["control characters vanish", "bell\u0007 and nul\u0000", "bell and nul"],
+    ["a > inside a quoted attribute does not end the tag", '<a title="a > b" href=\'x>y\'>link</a> text', "link text"],
+    ["an unclosed script drops the rest", "Before<script>var x = 1;", "Before"],
+    ["a closing script tag is found case-insensitively", "a<SCRIPT type=x>1</Script >b", "a b"],
+    ["a doctype is dropped", "<!DOCTYPE html>Hi", "Hi"],
+    ["an unterminated comment drops the rest", "Keep<!-- never closed", "Keep"],
+    ["a tag that never closes is dropped", "Keep <a href=", "Keep"],
     ["empty input", "", ""],
+  ])("%s", (_what, html, text) => {
+    expect(htmlToText(html)).toBe(text);
+  });
+});
+
+describe("htmlToText on hostile input", () => {
+  // A regex-based stripper takes quadratic time on these; a crafted feed must not stall a worker.
+  // Asserted by output, not by timing: each finishes within the test's timeout only if the scan is linear.
+  it.each([
+    ["unclosed scripts", "<script>".repeat(200_000), ""],
+    ["unclosed CDATA sections", "<![CDATA[x".repeat(200_000), "x".repeat(200_000)],
+    ["unterminated quotes", '<a "'.repeat(200_000), ""],
+    ["near-miss closing tags", "<style></sty".repeat(200_000), ""],
   ])("%s", (_what, html, text) => {
     expect(htmlToText(html)).toBe(text);
   });
