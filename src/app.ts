@@ -6,6 +6,8 @@ import { pino, destination, type Logger } from "pino";
 import type { Redis } from "ioredis";
 import { createConsoleNotifier, CONSOLE_DESTINATION } from "./adapters/console/notifier.ts";
 import { slackBotFactory, slackNotifierFactory } from "./adapters/slack/index.ts";
+import { discordBotFactory, discordNotifierFactory } from "./adapters/discord/index.ts";
+import { routingWithWebhooks, webhookNotifierFactory } from "./adapters/webhook/index.ts";
 import { fetchFeed } from "./adapters/feeds/fetch-feed.ts";
 import { createRedisArticleStore } from "./adapters/redis/articles.ts";
 import { closeRedis, createRedisConnection } from "./adapters/redis/connection.ts";
@@ -58,10 +60,10 @@ export function consoleAlertsOn(config: Config): boolean {
 export const NOTIFIER_FACTORIES: Record<Platform, NotifierFactory> = {
   console: ({ config }) => (consoleAlertsOn(config) ? createConsoleNotifier({ color: process.stdout.isTTY === true }) : undefined),
   slack: slackNotifierFactory,
-  discord: () => undefined,
-  webhook: () => undefined,
+  discord: discordNotifierFactory,
+  webhook: webhookNotifierFactory,
 };
-export const BOT_FACTORIES: BotFactory[] = [slackBotFactory];
+export const BOT_FACTORIES: BotFactory[] = [slackBotFactory, discordBotFactory];
 
 export interface AppOptions {
   config: Config;
@@ -189,7 +191,8 @@ export async function createApp(options: AppOptions): Promise<App> {
               articles: createRedisArticleStore({ redis, prefix, retentionDays: config.TIMELINE_RETENTION_DAYS }),
               timeline,
               stories: createRedisStoryStore({ redis, prefix, windowHours: config.STORY_WINDOW_HOURS }),
-              subscriptions,
+              // Webhooks of WEBHOOKS_FILE are routed like channels that subscribed.
+              subscriptions: routingWithWebhooks(config, subscriptions),
               deliveries,
               standing,
               log,
