@@ -65,7 +65,8 @@ export function parseTargets(args: string, universe: Universe): ParsedTargets {
       i++;
       continue;
     }
-    const catalyst = catalystFromWord(token);
+    // "$" marks a ticker, so a symbol that is also a keyword or catalyst word ($ALL) can still be named.
+    const catalyst = token.startsWith("$") ? undefined : catalystFromWord(token);
     if (catalyst) {
       if (!result.catalysts.includes(catalyst)) result.catalysts.push(catalyst);
       i++;

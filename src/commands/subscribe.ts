@@ -19,7 +19,12 @@ function mergeCatalysts(old: readonly CatalystSlug[], add: readonly CatalystSlug
 export async function subscribe(args: string, ctx: CommandContext, deps: CommandDeps): Promise<CommandReply> {
   if (!ctx.canManage) return permissionDenied(ctx);
   const parsed = parseTargets(args, deps.universe);
-  if (parsed.all) parsed.problems.push("`all` only works with `/unsubscribe`: name the tickers or catalysts to subscribe to.");
+  if (parsed.all) {
+    const ticker = deps.universe.bySymbol.get("ALL");
+    parsed.problems.push(
+      `\`all\` only works with \`/unsubscribe\`: name the tickers or catalysts to subscribe to.${ticker ? ` For ${ticker.name}, type \`$ALL\`.` : ""}`,
+    );
+  }
   if (parsed.problems.length) return errorReply("Nothing was subscribed", [...parsed.problems, ...USAGE], parsed.suggestions);
   if (parsed.companies.length === 0 && parsed.catalysts.length === 0) {
     return errorReply("Tell me what to subscribe to", USAGE);
@@ -55,7 +60,7 @@ export async function subscribe(args: string, ctx: CommandContext, deps: Command
       const narrower = old && old.catalysts.length === 0 && parsed.catalysts.length > 0;
       unchanged.push(
         narrower
-          ? `${line}: already gets every catalyst. To keep only some, \`/unsubscribe ${ticker ?? ""}\` first.`.replace("  ", " ")
+          ? `${line}: already gets every catalyst. To keep only some, \`/unsubscribe ${ticker ?? ""}\` first.`
           : `${line}: already subscribed`,
       );
     }

@@ -23,6 +23,7 @@ const universe = buildUniverse([
         { symbol: "TME", name: "Tencent Music Entertainment Group", aliases: ["Tencent Music"] },
         { symbol: "XYZ", name: "Block Inc.", former: ["SQ"], ambiguous: ["Block"] },
         { symbol: "HRB", name: "H&R Block Inc.", ambiguous: ["Block"] },
+        { symbol: "ALL", name: "The Allstate Corporation", aliases: ["Allstate"] },
       ],
       indices: [{ symbol: "^HSTECH", name: "Hang Seng Tech Index", aliases: ["Hang Seng Tech"] }],
     }),
@@ -87,6 +88,7 @@ describe("/subscribe", () => {
     ["tencent music", "TME"],
     ['"Alibaba Group Holding"', "BABA"],
     ["tencent", "0700.HK"],
+    ["$ALL", "ALL"],
   ])("resolves %s to %s", async (input, symbol) => {
     const r = await runCommand("subscribe", input, admin, deps);
     expect(r.ok, text(r)).toBe(true);
@@ -153,7 +155,7 @@ describe("/subscribe", () => {
     ["", "Tell me what to subscribe to"],
     ["^HSTECH", "is the index ^HSTECH (Hang Seng Tech Index), not a company"],
     ["BABA macro_policy", "Subscribe to it on its own: `/subscribe macro_policy`"],
-    ["all", "`all` only works with `/unsubscribe`"],
+    ["all", "`all` only works with `/unsubscribe`: name the tickers or catalysts to subscribe to. For The Allstate Corporation, type `$ALL`."],
   ])("explains how to fix %j", async (args, expected) => {
     const r = await runCommand("subscribe", args, admin, deps);
     expect(r.ok).toBe(false);
