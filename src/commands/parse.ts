@@ -99,7 +99,7 @@ export function parseTargets(args: string, universe: Universe): ParsedTargets {
         `\`${token}\` is the index ${r.symbol} (${r.name}), not a company: subscribe to its member companies, or to a catalyst such as \`macro_policy\`.`,
       );
     } else {
-      const hint = r.suggestions.length ? ` Did you mean ${r.suggestions.map((c) => c.symbol).join(" or ")}?` : "";
+      const hint = r.suggestions.length ? ` Did you mean ${r.suggestions.map((c) => `${c.symbol} (${c.name})`).join(" or ")}?` : "";
       result.problems.push(
         `\`${token}\` is neither a ticker we follow nor a catalyst.${hint} Use a symbol such as BABA or 9988.HK, a company name, or a catalyst (see \`/help\`).`,
       );

@@ -148,7 +148,7 @@ describe("slash commands over HTTP", () => {
   it("suggests the ticker for a typo, privately", async () => {
     const { body, text } = await run("/subscribe", "JDD");
     expect(body.response_type).toBe("ephemeral");
-    expect(text).toContain("Did you mean JD?");
+    expect(text).toContain("Did you mean JD (JD.com Inc.)?");
     expect(text).toContain('"Did you mean: `JD`?"');
   });
 

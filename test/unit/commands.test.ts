@@ -130,7 +130,7 @@ describe("/subscribe", () => {
     const r = await runCommand("subscribe", "BABAA", admin, deps);
     expect(r.ok).toBe(false);
     expect(r.ephemeral).toBe(true);
-    expect(text(r)).toContain("`BABAA` is neither a ticker we follow nor a catalyst. Did you mean BABA?");
+    expect(text(r)).toContain("`BABAA` is neither a ticker we follow nor a catalyst. Did you mean BABA (Alibaba Group Holding Ltd.)?");
     expect(r.suggestions).toEqual(["BABA"]);
     const named = await runCommand("subscribe", "tencnet", admin, deps);
     expect(named.suggestions).toContain("0700.HK");
@@ -139,7 +139,7 @@ describe("/subscribe", () => {
 
   it("rejects the whole command when one word is wrong, so a typo never half-applies", async () => {
     const r = await runCommand("subscribe", "BABA JDD buyback", admin, deps);
-    expect(text(r)).toContain("Did you mean JD?");
+    expect(text(r)).toContain("Did you mean JD (JD.com Inc.)?");
     expect(await subscriptions.list({ platform: "slack", tenant: "T1" })).toEqual([]);
   });
 
@@ -285,7 +285,7 @@ describe("/catalysts", () => {
     ["", "Which ticker?"],
     ["BABA 0", "give a number of days from 1 to 365"],
     ["BABA JD", "One ticker at a time"],
-    ["BAB", "Did you mean BABA?"],
+    ["BAB", "Did you mean BABA (Alibaba Group Holding Ltd.)?"],
   ])("explains how to fix %j", async (args, expected) => {
     const r = await runCommand("catalysts", args, member, deps);
     expect(r.ok).toBe(false);
