@@ -133,6 +133,8 @@ async function main(): Promise<void> {
     await app.feeds.upsert(def);
   }
   const pollEvents = new QueueEvents(QUEUES.feedPoll, { connection: { url: redisUrl }, prefix });
+  // Each waiting job listens for the queue closing; thousands wait at once here.
+  app.queues.feedPoll.setMaxListeners(0);
   await pollEvents.waitUntilReady();
   const poll = async (feed: FeedDefinition) => {
     const job = await app.queues.feedPoll.add("poll", { feedId: feed.id }, { jobId: `bench-${randomUUID()}` });
