@@ -75,6 +75,7 @@ interface Who {
   team?: string;
   user?: string;
   channel?: string;
+  channelName?: string;
 }
 
 /** Sends a slash command the way Slack does: form-encoded, signed with the signing secret (v0 HMAC-SHA256). */
@@ -85,7 +86,7 @@ async function slash(command: string, text: string, who: Who = {}, tamper: { sig
     team_id: who.team ?? "T_ONE",
     team_domain: "one",
     channel_id: who.channel ?? "C_NEWS",
-    channel_name: "news",
+    channel_name: who.channelName ?? "news",
     user_id: who.user ?? "U_ADMIN",
     user_name: "someone",
     command,
@@ -202,6 +203,19 @@ describe("slash commands over HTTP", () => {
     expect(empty.text).toContain("looked back 3 days");
   });
 
+  it("reminds to invite the bot when subscribing a private channel", async () => {
+    const priv = await run("/subscribe", "JD", { channel: "G_PRIVATE", channelName: "privategroup" });
+    expect(priv.text).toContain("invite the bot (`/invite @catalyst-bot`)");
+    const pub = await run("/subscribe", "JD", { channel: "C_PUBLIC" });
+    expect(pub.text).not.toContain("/invite");
+  });
+
+  it("serves a health check for the reverse proxy", async () => {
+    const res = await fetch(`${base}/slack/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("ok");
+  });
+
   it("answers a command it does not know with a pointer to /help", async () => {
     const { body, text } = await run("/catalyst-bot", "hello");
     expect(body.response_type).toBe("ephemeral");
@@ -252,6 +266,7 @@ describe("when things go wrong on our side", () => {
     const ctx = { config, subscriptions, timeline } as unknown as Parameters<typeof slackBotFactory>[0];
     await expect(slackBotFactory(ctx)).rejects.toThrow(SlackSetupError);
     await expect(slackBotFactory(ctx)).rejects.toThrow(/SLACK_APP_TOKEN \(Socket Mode\) or SLACK_SIGNING_SECRET \(HTTP mode\)/);
+    expect(loadConfig({ SLACK_MANAGERS: "U1, U2," }).SLACK_MANAGERS).toEqual(["U1", "U2"]);
     const off = loadConfig({});
     expect(await slackBotFactory({ ...ctx, config: off } as typeof ctx)).toBeUndefined();
   });

@@ -66,6 +66,12 @@ export function commandContext(command: SlashCommand, managers: readonly string[
   };
 }
 
+// Slack names private channels "privategroup" and direct messages "directmessage" / "mpdm-…" in command payloads.
+function isPrivateConversation(command: SlashCommand): boolean {
+  const name = command.channel_name ?? "";
+  return name === "privategroup" || name === "directmessage" || name.startsWith("mpdm-") || command.channel_id.startsWith("D");
+}
+
 export function createSlackBot(options: SlackAppOptions): SlackBot {
   const logger = boltLogger(options.logger);
   const clientOptions = { slackApiUrl: options.apiUrl };
@@ -124,6 +130,13 @@ export function createSlackBot(options: SlackAppOptions): SlackBot {
     const ctx = commandContext(command, options.managers);
     try {
       const reply = await runCommand(name, unescapeSlack(command.text ?? ""), ctx, options.commands);
+      if (name === "subscribe" && reply.ok && isPrivateConversation(command)) {
+        // chat:write.public only covers public channels: alerts to a private one need the bot as a member.
+        reply.sections.push({
+          heading: "One more step",
+          lines: ["This is a private conversation: invite the bot (`/invite @catalyst-bot`) so the alerts can be posted here."],
+        });
+      }
       const message = formatSlackReply(reply);
       await respond({ response_type: reply.ephemeral ? "ephemeral" : "in_channel", text: message.text, blocks: message.blocks });
     } catch (err) {
