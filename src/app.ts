@@ -17,6 +17,7 @@ import { createRedisSeenStore } from "./adapters/redis/seen.ts";
 import { createRedisStoryStore } from "./adapters/redis/stories.ts";
 import { createRedisSubscriptionStore, type RedisSubscriptionStore } from "./adapters/redis/subscriptions.ts";
 import { createRedisTimelineStore, type RedisTimelineStore } from "./adapters/redis/timeline.ts";
+import { loadClassifier } from "./classifier.ts";
 import type { Config } from "./config.ts";
 import { feedIdFor, parseFeedsFile, type FeedDefinition } from "./contracts/feeds-file.ts";
 import type { AlertDeliverJob } from "./contracts/jobs.ts";
@@ -111,12 +112,6 @@ export function loadFeedsFile(path: string, now = new Date()): FeedDefinition[] 
   return parseFeedsFile(json, path).map((f) => ({ ...f, id: feedIdFor(f.url), origin: "config" as const, addedAt: now.toISOString() }));
 }
 
-async function defaultClassify(): Promise<Classify> {
-  // Resolved at run time so the pipeline builds while the classifier module evolves.
-  const spec = "./classifier.ts";
-  const mod = (await import(spec)) as { loadClassifier: () => Classify | Promise<Classify> };
-  return mod.loadClassifier();
-}
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config } = options;
@@ -183,7 +178,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async start() {
       if (roles.has("classifier")) {
-        const classify = options.classify ?? (await defaultClassify());
+        const classify = options.classify ?? loadClassifier({ universeDir: config.UNIVERSE_DIR });
         workers.push(
           createClassifyWorker(
             {

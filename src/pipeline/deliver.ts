@@ -48,7 +48,7 @@ export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Pro
     const t = await deps.deliveries.thread(alert.storyId, destination);
     if (t.state === "posted") thread = t.message;
     else if (t.state === "pending" && job.deferrals < (deps.maxThreadWaits ?? 30)) {
-      return { status: "defer", delayMs: deps.threadWaitMs ?? 2_000, reason: "waiting for the story's first alert to be posted" };
+      return { status: "defer", delayMs: deps.threadWaitMs ?? 500, reason: "waiting for the story's first alert to be posted" };
     }
   }
 
