@@ -10,6 +10,9 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingMessage["headers"];
   body: unknown;
+  /** What the fake answered. */
+  status?: number;
+  response?: unknown;
 }
 
 export interface CannedResponse {
@@ -187,7 +190,8 @@ export class FakeDiscordApi {
       }
     }
     const method = req.method ?? "GET";
-    this.requests.push({ method, path, query: url.searchParams, headers: req.headers, body });
+    const recorded: RecordedRequest = { method, path, query: url.searchParams, headers: req.headers, body };
+    this.requests.push(recorded);
 
     const override = this.overrides.find((o) => o.method === method && o.path.test(path));
     let response: CannedResponse;
@@ -198,6 +202,8 @@ export class FakeDiscordApi {
     } else {
       response = this.route(method, path, url.searchParams, body, req.headers);
     }
+    recorded.status = response.status;
+    recorded.response = response.body;
     const headers: Record<string, string> = { ...(response.headers ?? {}) };
     if (response.body !== undefined) headers["content-type"] = "application/json";
     res.writeHead(response.status, headers);
