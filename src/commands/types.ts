@@ -16,7 +16,10 @@ export interface CommandContext {
 
 export interface ReplySection {
   heading?: string;
-  /** Markdown-ish: **bold** and [text](url) links are rendered per platform by the formatter. */
+  /**
+   * Markdown-ish, rendered per platform by the formatter: **bold**, `code`, [text](url) links, and a
+   * "\n> " inside a line starts a quote (the evidence under a /catalysts entry).
+   */
   lines: string[];
 }
 
