@@ -117,6 +117,15 @@ describe("Gateway session", () => {
   });
 });
 
+describe("start-up", () => {
+  it("says what to do when Discord refuses the token", async () => {
+    fake.respond("GET", /^\/gateway\/bot$/, { status: 401, body: { message: "401: Unauthorized", code: 0 } });
+    const none = { forTicker: async () => [], add: async () => ({ added: false }), remove: async () => 0, list: async () => [] };
+    const started = startDiscord({ token: "revoked-token", apiUrl: fake.apiUrl, subscriptions: none, timeline: { recent: async () => [] }, universe, loginTimeoutMs: 10_000 });
+    await expect(started).rejects.toThrow(/Discord refused DISCORD_TOKEN.*Reset Token/);
+  });
+});
+
 describe("slash commands", () => {
   it("/help answers privately with the command list, and can ping no one", async () => {
     const reply = await fake.finalReplyOf(command("help", { member: memberA }));
