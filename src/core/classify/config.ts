@@ -23,6 +23,8 @@ export const SlugRulesSchema = z
     unattached: z.enum(["article", "drop"]),
     /** Pattern -> confidence that a match reports this catalyst. */
     cues: z.record(Pattern, Confidence),
+    /** Cues that report sector news even when they concern no ticker ("AI model", "earnings season"). */
+    articleCues: z.record(Pattern, Confidence).default({}),
   })
   .strict();
 

@@ -16,7 +16,7 @@ export interface Mention {
   /** undefined: a name that is not a listed company (private firm, person, index, agency). */
   company: Company | undefined;
   /** Candidates of an ambiguous alias before context picks one. */
-  candidates?: readonly Company[];
+  candidates: readonly Company[] | undefined;
   how: number;
   /** Token range [first, end). */
   first: number;
@@ -36,6 +36,8 @@ interface AliasEntry {
 
 export interface EntityIndex {
   aliases: Map<string, AliasEntry[]>;
+  /** First characters (ASCII) of alias words that do not start with a capital ("onsemi", "eBay"). */
+  oddFirst: Uint8Array;
   bySymbol: ReadonlyMap<string, Company>;
   exchanges: ReadonlyMap<string, string>;
   stopwords: ReadonlySet<string>;
@@ -76,6 +78,11 @@ export function buildEntityIndex(universe: Universe, config: EntityConfig): Enti
     else aliases.set(first, [entry]);
   }
   for (const list of aliases.values()) list.sort((a, b) => b.words.length - a.words.length);
+  const oddFirst = new Uint8Array(128);
+  for (const first of aliases.keys()) {
+    const code = first.charCodeAt(0);
+    if (!(code >= 65 && code <= 90) && code < 0x3400) oddFirst[code & 127] = 1;
+  }
 
   const sources = new Set<Company>();
   for (const s of config.sources) {
@@ -89,6 +96,7 @@ export function buildEntityIndex(universe: Universe, config: EntityConfig): Enti
   };
   return {
     aliases,
+    oddFirst,
     bySymbol: universe.bySymbol,
     exchanges: new Map(Object.entries(config.exchanges).map(([k, v]) => [k.toUpperCase(), v])),
     stopwords: new Set(config.bareSymbolStopwords.map((s) => s.toUpperCase())),
@@ -141,9 +149,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
   const found: Mention[] = [];
   const push = (company: Company | undefined, how: number, first: number, end: number, candidates?: readonly Company[]): void => {
     const t = tokens[first]!;
-    const m: Mention = { company, how, first, end, sent: t.sent, clause: t.clause, source: false };
-    if (candidates) m.candidates = candidates;
-    found.push(m);
+    found.push({ company, candidates, how, first, end, sent: t.sent, clause: t.clause, source: false });
   };
   const n = tokens.length;
   let i = 0;
@@ -199,7 +205,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
       }
     }
     if (t.kind === K_WORD || t.kind === K_CJK) {
-      const entry = aliasAt(index, tokens, i);
+      const entry = t.flags & F_CAP || t.kind === K_CJK || index.oddFirst[t.raw.charCodeAt(0) & 127] ? aliasAt(index, tokens, i) : undefined;
       if (entry) {
         const end = i + entry.words.length;
         const target = entry.target;

@@ -6,7 +6,7 @@ import type { Company } from "../universe/schema.ts";
 import type { Universe } from "../universe/index.ts";
 import type { ClassifierConfig, SlugRules } from "./config.ts";
 import { buildEntityIndex, findMentions, M_CUE, M_WEAK, type EntityIndex, type Mention } from "./entities.ts";
-import { PhraseIndex } from "./patterns.ts";
+import { longestOf, PhraseIndex, type Compiled as Pattern } from "./patterns.ts";
 import { F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, tokenize, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
 
 export type { ClassifierConfig } from "./config.ts";
@@ -26,11 +26,14 @@ interface CuePayload {
   /** null: a phrase that only looks like a cue ("forward earnings"). */
   slug: CatalystSlug | null;
   confidence: number;
+  /** Counts as an article-level catalyst when it concerns no ticker. */
+  sector: boolean;
 }
 
 interface CueHit {
   slug: CatalystSlug;
   confidence: number;
+  sector: boolean;
   first: number;
   end: number;
 }
@@ -45,9 +48,8 @@ interface Marker {
 interface Compiled {
   tokenizer: TokenizerRules;
   entities: EntityIndex;
-  cues: PhraseIndex<CuePayload>;
-  markers: PhraseIndex<number>;
-  slugRules: ReadonlyMap<CatalystSlug, SlugRules>;
+  /** First word -> [cue patterns, marker patterns]: one look-up per token for both. */
+  phrases: Map<string, [Pattern<CuePayload>[] | undefined, Pattern<number>[] | undefined]>;
   negationWindow: number;
   backgroundMonths: number;
 }
@@ -86,12 +88,11 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
     exchanges: new Set(Object.keys(config.entities.exchanges).map((k) => k.toUpperCase())),
   };
   const cues = new PhraseIndex<CuePayload>();
-  const slugRules = new Map<CatalystSlug, SlugRules>();
   for (const [slug, rules] of Object.entries(config.cues.slugs) as Array<[CatalystSlug, SlugRules]>) {
-    slugRules.set(slug, rules);
-    for (const [pattern, confidence] of Object.entries(rules.cues)) cues.add(pattern, { slug, confidence });
+    for (const [pattern, confidence] of Object.entries(rules.cues)) cues.add(pattern, { slug, confidence, sector: rules.unattached === "article" });
+    for (const [pattern, confidence] of Object.entries(rules.articleCues)) cues.add(pattern, { slug, confidence, sector: true });
   }
-  for (const pattern of config.cues.not) cues.add(pattern, { slug: null, confidence: 0 });
+  for (const pattern of config.cues.not) cues.add(pattern, { slug: null, confidence: 0, sector: false });
   const markers = new PhraseIndex<number>();
   const addAll = (list: readonly string[], kind: number): void => {
     for (const p of list) markers.add(p, kind);
@@ -104,12 +105,17 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
   addAll(config.cues.hedge, HEDGE);
   addAll(config.cues.pronouns, PRONOUN);
   addAll(config.cues.priceMove, MOVE);
+  const phrases: Compiled["phrases"] = new Map();
+  for (const [word, list] of cues.entries()) phrases.set(word, [list, undefined]);
+  for (const [word, list] of markers.entries()) {
+    const entry = phrases.get(word);
+    if (entry) entry[1] = list;
+    else phrases.set(word, [undefined, list]);
+  }
   return {
     tokenizer,
     entities: buildEntityIndex(universe, config.entities),
-    cues,
-    markers,
-    slugRules,
+    phrases,
     negationWindow: config.cues.negationWindow,
     backgroundMonths: config.cues.backgroundMonths,
   };
@@ -149,7 +155,8 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
     if (t.kind === K_PUNCT) continue;
     const limit = clauses[t.clause]!.end;
     if (t.flags & F_NEG) markers.push({ kind: NEG, first: i, end: i + 1, clause: t.clause });
-    const mk = c.markers.longest(tokens, i, limit);
+    const entry = c.phrases.get(t.key);
+    const mk = entry?.[1] && longestOf(entry[1], tokens, i, limit);
     if (mk) markers.push({ kind: mk.pattern.payload, first: i, end: mk.end, clause: t.clause });
     if (t.kind === K_NUM && t.raw.length === 4) {
       const year = Number(t.raw);
@@ -161,12 +168,12 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
         else if (age > c.backgroundMonths) years[t.clause]! |= 1;
       }
     }
-    if (i < cueFrom) continue;
-    const hit = c.cues.longest(tokens, i, limit);
+    if (i < cueFrom || !entry?.[0]) continue;
+    const hit = longestOf(entry[0], tokens, i, limit);
     if (!hit) continue;
     cueFrom = hit.end;
-    const { slug, confidence } = hit.pattern.payload;
-    if (slug) cues.push({ slug, confidence, first: i, end: hit.end });
+    const { slug, confidence, sector } = hit.pattern.payload;
+    if (slug) cues.push({ slug, confidence, sector, first: i, end: hit.end });
   }
   return { cues, markers, years };
 }
@@ -328,14 +335,13 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
     if (markers.some((m) => m.kind === SPEC && m.clause === clause && m.first < cue.first)) continue;
     if (clauseHas(BG, clause) || (years[clause]! & 3) === 1) continue;
     if (isConceded(s, cue, clause)) continue;
-    const rules = c.slugRules.get(cue.slug);
     if (MARKET_LEVEL_CATALYSTS.has(cue.slug)) {
       articleLevel.add(cue.slug);
       continue;
     }
     const { companies, factor } = attach(s, cue);
     if (companies.length === 0) {
-      if (rules?.unattached === "article") articleLevel.add(cue.slug);
+      if (cue.sector) articleLevel.add(cue.slug);
       continue;
     }
     const hedged = clauseHas(HEDGE, clause) ? 0.85 : 1;

@@ -93,21 +93,30 @@ export class PhraseIndex<T> {
     return this.byFirst.get(key);
   }
 
+  /** First-word form -> patterns. */
+  entries(): IterableIterator<[string, Compiled<T>[]]> {
+    return this.byFirst.entries();
+  }
+
   /** The longest pattern matching at tokens[at] that ends by `limit`: [pattern, end] or undefined. */
   longest(tokens: readonly Token[], at: number, limit: number): { pattern: Compiled<T>; end: number } | undefined {
     const list = this.byFirst.get(tokens[at]!.key);
-    if (!list) return undefined;
-    let best: Compiled<T> | undefined;
-    let bestEnd = -1;
-    for (const p of list) {
-      const end = matchFrom(tokens, at + 1, limit, p.elements, 1);
-      if (end > bestEnd) {
-        best = p;
-        bestEnd = end;
-      }
-    }
-    return best ? { pattern: best, end: bestEnd } : undefined;
+    return list ? longestOf(list, tokens, at, limit) : undefined;
   }
+}
+
+/** The longest of these patterns (all starting with tokens[at]'s word) that matches, or undefined. */
+export function longestOf<T>(list: readonly Compiled<T>[], tokens: readonly Token[], at: number, limit: number): { pattern: Compiled<T>; end: number } | undefined {
+  let best: Compiled<T> | undefined;
+  let bestEnd = -1;
+  for (const p of list) {
+    const end = matchFrom(tokens, at + 1, limit, p.elements, 1);
+    if (end > bestEnd) {
+      best = p;
+      bestEnd = end;
+    }
+  }
+  return best ? { pattern: best, end: bestEnd } : undefined;
 }
 
 function isAmount(tokens: readonly Token[], at: number, limit: number): number {

@@ -63,21 +63,36 @@ export interface TokenizerRules {
   exchanges: ReadonlySet<string>;
 }
 
-const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 160 || c === 0x3000 || (c >= 0x2000 && c <= 0x200b);
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const isUpperAscii = (c: number): boolean => c >= 65 && c <= 90;
-const isLowerAscii = (c: number): boolean => c >= 97 && c <= 122;
-const isCjk = (c: number): boolean => (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
+// Character classes in one table: one load per character in the hot loop.
+const C_SPACE = 1;
+const C_DIGIT = 2;
+const C_LETTER = 4;
+const C_UPPER = 8;
+const C_CJK = 16;
+const CLASS = new Uint8Array(65536);
+for (const c of [32, 9, 10, 11, 12, 13, 160, 0x3000, 0x2028, 0x2029, 0xfeff]) CLASS[c] = C_SPACE;
+for (let c = 0x2000; c <= 0x200b; c++) CLASS[c] = C_SPACE;
+for (let c = 48; c <= 57; c++) CLASS[c] = C_DIGIT;
+for (let c = 65; c <= 90; c++) CLASS[c] = C_LETTER | C_UPPER;
+for (let c = 97; c <= 122; c++) CLASS[c] = C_LETTER;
 // Latin-1 letters, Greek, Cyrillic and the like; general punctuation starts at U+2000.
-const isLetter = (c: number): boolean => isUpperAscii(c) || isLowerAscii(c) || (c >= 0xc0 && c < 0x2000 && c !== 0xd7 && c !== 0xf7);
-const isAlnum = (c: number): boolean => isDigit(c) || isLetter(c);
+for (let c = 0xc0; c < 0x2000; c++) if (c !== 0xd7 && c !== 0xf7) CLASS[c] = C_LETTER;
+for (let c = 0x3400; c <= 0x9fff; c++) CLASS[c] = C_CJK;
+for (let c = 0xf900; c <= 0xfaff; c++) CLASS[c] = C_CJK;
+
+const isSpace = (c: number): boolean => (CLASS[c]! & C_SPACE) !== 0;
+const isDigit = (c: number): boolean => (CLASS[c]! & C_DIGIT) !== 0;
+const isUpperAscii = (c: number): boolean => (CLASS[c]! & C_UPPER) !== 0;
+const isCjk = (c: number): boolean => (CLASS[c]! & C_CJK) !== 0;
+const isLetter = (c: number): boolean => (CLASS[c]! & C_LETTER) !== 0;
+const isAlnum = (c: number): boolean => (CLASS[c]! & (C_LETTER | C_DIGIT)) !== 0;
 const isApos = (c: number): boolean => c === 39 || c === 0x2019;
 
-function makeToken(raw: string, kind: number, flags: number, start: number, end: number): Token {
+function makeToken(raw: string, kind: number, flags: number, start: number, end: number, dotted = false): Token {
   let key = raw;
-  if (kind === K_WORD || kind === K_CASHTAG || kind === K_NUM) {
+  if (kind === K_WORD || kind === K_CASHTAG) {
     key = raw.toLowerCase();
-    if (kind === K_WORD && key.includes(".")) key = key.replaceAll(".", "");
+    if (dotted) key = key.replaceAll(".", "");
   }
   return { raw, key, kind, flags, start, end, sent: 0, clause: 0 };
 }
@@ -104,6 +119,7 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
       let allDigits = isDigit(c);
       let letters = 0;
       let uppers = 0;
+      let dotted = false;
       let j = i;
       let end = -1;
       while (j < to) {
@@ -139,6 +155,7 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
         }
         if ((d === 46 || d === 45 || d === 38 || d === 0x2011) && isAlnum(next)) {
           if (d === 45 || d === 0x2011) flags |= F_HYPH;
+          else if (d === 46) dotted = true;
           allDigits = allDigits && d === 46 && isDigit(next);
           j++;
           continue;
@@ -153,7 +170,7 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
       const raw = text.slice(start, end);
       if (isUpperAscii(c) || (c >= 0xc0 && c < 0x2000 && text[start] !== text[start]!.toLowerCase())) flags |= F_CAP;
       if (letters >= 2 && uppers === letters) flags |= F_UPPER;
-      out.push(makeToken(raw, allDigits ? K_NUM : K_WORD, flags, start, end));
+      out.push(makeToken(raw, allDigits ? K_NUM : K_WORD, flags, start, end, dotted));
       i = j;
       continue;
     }
@@ -197,6 +214,7 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
   }
 }
 
+const MAX_CHROME_LINE = 400;
 const SENTENCE_END = new Set([".", "!", "?", "。", "！", "？"]);
 const CLAUSE_BREAK = new Set([";", "--", "—", "–", "-", "…", "；"]);
 
@@ -225,9 +243,10 @@ export function tokenize(title: string | undefined, body: string, rules: Tokeniz
     while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
     const isTitleLine = hasTitle && lineNo === 0;
     if (b > a) {
-      const line = text.slice(a, b);
-      if (!isTitleLine && rules.tail?.test(line)) break;
-      if (isTitleLine || !rules.chrome?.test(line)) {
+      // Chrome and tail lines are short; a paragraph is content.
+      const line = b - a <= MAX_CHROME_LINE ? text.slice(a, b) : undefined;
+      if (!isTitleLine && line !== undefined && rules.tail?.test(line)) break;
+      if (isTitleLine || line === undefined || !rules.chrome?.test(line)) {
         const firstTok = tokens.length;
         scanRange(text, a, b, tokens);
         let headline = false;
