@@ -278,6 +278,18 @@ describe("HTTP statuses and bodies", () => {
     expect(err.message).not.toContain("root:");
   });
 
+  it("reads a feed crafted to stall HTML stripping (a regex-based stripper is quadratic on it)", async () => {
+    // 200 KB of "<" without ">" per item: minutes of backtracking in rss-parser's own snippet regexes if
+    // they ever saw the raw text; the assertion is only on the result, the test timeout does the rest.
+    const item = (i: number, body: string) => `<item><title>Item ${i}</title><guid>h-${i}</guid><description>${body}</description></item>`;
+    const xml = `<?xml version="1.0"?><rss version="2.0"><channel><title>Hostile</title>${item(1, "&lt;".repeat(200_000))}${item(2, "x&lt;p".repeat(100_000))}</channel></rss>`;
+    server.setFeed("/hostile", xml);
+    const feed = await ok(server.urlFor("/hostile"), { ...LOCAL, timeoutMs: 60_000 });
+    expect(feed.items.map((i) => i.guid)).toEqual(["h-1", "h-2"]);
+    expect(feed.items[0]?.text).toBe("<".repeat(200_000));
+    expect(feed.items[1]?.text).toBe("x");
+  });
+
   it("reports an untrusted TLS certificate as FEED_TLS", async () => {
     const tls = https.createServer({ key: fixture("tls/self-signed.key"), cert: fixture("tls/self-signed.crt") }, (_req, res) => {
       res.end(text("rdf.xml"));

@@ -316,7 +316,7 @@ async function parseFeed(xml: string, url: string, contentType: string | undefin
   let parsed: Awaited<ReturnType<Parser["parseString"]>>;
   try {
     // One parser per call: xml2js parsers keep state between calls.
-    parsed = await new Parser({ xml2js: { valueProcessors: [blankUnreadableAtomDate] } }).parseString(xml);
+    parsed = await new Parser({ xml2js: { valueProcessors: [blankUnreadableAtomDate, hideAngleBrackets] } }).parseString(xml);
   } catch (err) {
     const what = contentType ? ` (Content-Type: ${contentType})` : "";
     const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
@@ -324,11 +324,32 @@ async function parseFeed(xml: string, url: string, contentType: string | undefin
   }
   const items: FeedItem[] = [];
   for (const raw of parsed.items ?? []) {
-    const item = normalizeFeedItem(raw as RawFeedEntry, url);
+    const item = normalizeFeedItem(restoreAngleBrackets(raw) as RawFeedEntry, url);
     if (item) items.push(item);
   }
-  const title = typeof parsed.title === "string" ? htmlToText(parsed.title).replace(/\s+/g, " ") : undefined;
+  const title = typeof parsed.title === "string" ? htmlToText(restoreAngleBrackets(parsed.title) as string).replace(/\s+/g, " ") : undefined;
   return title ? { title, items } : { items };
+}
+
+// Unicode noncharacters, reserved for a program's internal use: they never mean anything in a feed.
+const LT_STAND_IN = "\ufdd0";
+const GT_STAND_IN = "\ufdd1";
+
+/**
+ * rss-parser strips HTML from every description/content for its snippets with lazy regexes that take
+ * quadratic time on text full of "<" without ">" (80 KB of "&lt;" took 20 s): a hostile feed could stall a
+ * worker. So "<" and ">" in element text are swapped for stand-ins while rss-parser runs, and swapped back
+ * before we read the values (our own htmlToText is a linear scan). rss-parser's snippets are never used raw.
+ */
+function hideAngleBrackets(value: string): string {
+  return value.replaceAll("<", LT_STAND_IN).replaceAll(">", GT_STAND_IN);
+}
+
+function restoreAngleBrackets(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return value.replaceAll(LT_STAND_IN, "<").replaceAll(GT_STAND_IN, ">");
+  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => restoreAngleBrackets(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restoreAngleBrackets(v, depth + 1)]));
 }
 
 /**
