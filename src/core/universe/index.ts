@@ -109,16 +109,17 @@ export function buildUniverse(files: ReadonlyArray<{ name: string; data: Univers
   return { companies, indices, bySymbol, byAlias, byAmbiguousAlias, indexByName };
 }
 
-/** Index memberships that name an index no universe file defines (a typo such as "^HSTEC"). */
+/** Index memberships that name an index no universe file defines (a typo such as "^HSTEC"), one line per index. */
 export function undefinedIndexReferences(universe: Universe): string[] {
   const known = new Set(universe.indices.map((i) => i.symbol));
-  const problems: string[] = [];
+  const unknown = new Map<string, string[]>();
   for (const company of universe.companies) {
-    for (const idx of company.indices) {
-      if (!known.has(idx)) problems.push(`${company.symbol} is listed as a member of ${idx}, which no universe file defines under "indices"`);
-    }
+    for (const idx of company.indices) if (!known.has(idx)) unknown.set(idx, [...(unknown.get(idx) ?? []), company.symbol]);
   }
-  return problems;
+  return [...unknown].map(([idx, members]) => {
+    const shown = members.length > 5 ? `${members.slice(0, 5).join(", ")} and ${members.length - 5} more` : members.join(", ");
+    return `index ${idx} is named in "indices" of ${shown}, but no universe file defines it: add it to the "indices" of a file or fix the symbol`;
+  });
 }
 
 /** Members of each index, by caret symbol, in universe order. */
