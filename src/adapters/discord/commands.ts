@@ -111,14 +111,22 @@ function splitLast(typed: string): { head: string; last: string } {
   return { head: m?.[1] ?? "", last: m?.[2] ?? typed };
 }
 
-/** Ways to read a typed list as "items kept" + "item being typed": after the last comma first, then after the last space. */
+/**
+ * Ways to read a typed list as "items kept" + "item being typed", most likely first: everything after the last
+ * comma, then its last 3, 2 and 1 words ("BABA tencent m": "tencent m" before "m").
+ */
 function listTails(typed: string): Array<{ head: string; last: string }> {
   const comma = /^(.*[,;]\s*)([^,;]*)$/s.exec(typed);
-  const first = comma ? { head: comma[1] ?? "", last: comma[2] ?? "" } : { head: "", last: typed };
-  const out = [first];
-  // "BABA JD te": no comma, so the last word is the item (company names with spaces are tried whole first).
-  const space = /^(.*\s)(\S*)$/s.exec(first.last);
-  if (space) out.push({ head: first.head + (space[1] ?? ""), last: space[2] ?? "" });
+  const head = comma ? (comma[1] ?? "") : "";
+  const rest = comma ? (comma[2] ?? "") : typed;
+  // After a trailing space the user has started the next item: never offer to replace the one before.
+  const out = /\s$/.test(rest) ? [] : [{ head, last: rest }];
+  const words = rest.split(/(\s+)/); // keeps the separators, so the head is rebuilt exactly as typed
+  const count = Math.ceil(words.length / 2);
+  for (let k = Math.min(3, count - 1); k >= 1; k--) {
+    const cut = words.length - (2 * k - 1);
+    out.push({ head: head + words.slice(0, cut).join(""), last: words.slice(cut).join("") });
+  }
   return out;
 }
 
