@@ -33,7 +33,8 @@ export class NoNotifierError extends Error {
 }
 
 export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Promise<DeliverOutcome> {
-  const { alert, destination } = job;
+  const { destination } = job;
+  let alert = job.alert;
   const leaseMs = deps.leaseMs ?? 60_000;
   const notifier = deps.notifiers.get(destination.platform);
   if (!notifier) {
@@ -49,6 +50,10 @@ export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Pro
     if (t.state === "posted") thread = t.message;
     else if (t.state === "pending" && job.deferrals < (deps.maxThreadWaits ?? 30)) {
       return { status: "defer", delayMs: deps.threadWaitMs ?? 500, reason: "waiting for the story's first alert to be posted" };
+    } else if (t.state === "none") {
+      // This channel never got the story's first alert (it subscribed later, or its threshold was higher):
+      // this source opens the story here, and later ones thread under it.
+      alert = { ...alert, followUp: false };
     }
   }
 

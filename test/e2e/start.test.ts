@@ -131,7 +131,7 @@ describe("catalyst-bot start", () => {
     expect(out).toContain("Apple announces $110 billion share buyback");
     expect(out).toContain("http://wire.test/apple-buyback");
     expect(out).not.toContain("Nigerian onshore");
-    expect(bot.stderr()).toMatch(/feed poll failed[^\n]*|"feed":"Dead feed"/);
+    expect(bot.stderr()).toMatch(/"feed":"Dead feed"[^\n]*"code":"FEED_[A-Z_]+"[^\n]*feed poll failed/);
 
     bot.child.kill("SIGTERM");
     expect(await bot.exited).toBe(0);

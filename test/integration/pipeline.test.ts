@@ -337,6 +337,22 @@ describe("delivery", () => {
     expect(t.notifier.sent).toHaveLength(1);
   });
 
+  it("a follow-up for a channel that never got the story's first alert is posted there as a new alert", async () => {
+    const t = await harness();
+    const app = await t.startApp();
+    await oneAlert(t);
+    const [first] = await t.notifier.waitForSent(1);
+    if (!first) throw new Error("no alert");
+    const elsewhere = { platform: "slack" as const, tenant: "T1", channel: "C-late" };
+    const followUp = { ...first.alert, alertId: "al-late", articleId: "a-late", followUp: true };
+    await app.queues.addDeliveries([{ alert: followUp, destination: elsewhere, polledAt: Date.now(), deferrals: 0 }]);
+    const sent = await t.notifier.waitForSent(2);
+    expect(sent[1]).toMatchObject({ destination: elsewhere, alert: { alertId: "al-late", followUp: false } });
+    expect(sent[1]?.thread).toBeUndefined();
+    await t.idle();
+    expect(await app.deliveries.thread(first.alert.storyId, elsewhere)).toEqual({ state: "posted", message: sent[1]?.message });
+  });
+
   it("a job with an invalid payload fails once, unrecoverable", async () => {
     const t = await harness();
     const app = await t.startApp();
