@@ -61,6 +61,9 @@ beforeAll(async () => {
   });
   const { port } = await bot.start();
   base = `http://127.0.0.1:${port}`;
+  // The bot token was checked against Slack before listening.
+  const [check] = await fake.waitFor("auth.test");
+  expect(check?.body.token ?? check?.headers.authorization).toMatch(/xoxb-test-token/);
 });
 afterAll(async () => {
   await bot?.stop();
@@ -259,6 +262,21 @@ describe("when things go wrong on our side", () => {
       base = saved;
       await broken.stop();
     }
+  });
+
+  it("stops at start-up when Slack rejects the bot token, saying what to do", async () => {
+    const wrong = createSlackBot({
+      botToken: "xoxb-wrong",
+      signingSecret: SECRET,
+      apiUrl: fake.url,
+      port: 0,
+      host: "127.0.0.1",
+      managers: [],
+      commands: { subscriptions, timeline, universe },
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    await expect(wrong.start()).rejects.toThrow(/Slack rejected SLACK_BOT_TOKEN \(invalid_auth\): copy the Bot User OAuth Token/);
+    await wrong.stop().catch(() => undefined);
   });
 
   it("refuses to start the commands with a bot token but neither an app token nor a signing secret", async () => {

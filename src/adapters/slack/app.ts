@@ -1,7 +1,16 @@
 // The Slack bot: a Bolt app that answers the slash commands, in Socket Mode or over HTTP.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type SlashCommand } from "@slack/bolt";
+import {
+  App,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+  webApi,
+  type AuthorizeResult,
+  type Logger as BoltLogger,
+  type SlashCommand,
+} from "@slack/bolt";
 import { isCommandName, runCommand } from "../../commands/index.ts";
 import type { CommandContext, CommandDeps } from "../../commands/types.ts";
 import { formatSlackReply } from "../../core/format/slack.ts";
@@ -110,7 +119,29 @@ export function createSlackBot(options: SlackAppOptions): SlackBot {
         "or SLACK_SIGNING_SECRET (HTTP mode: Basic Information > App Credentials). See docs/slack.md.",
     );
   }
-  const app = new App({ token: options.botToken, receiver, clientOptions, logger });
+  // The token is checked once at start-up, so a wrong one stops the bot with a fix instead of failing
+  // every command later; the result then authorizes every request (one bot token, one workspace).
+  const authClient = new webApi.WebClient(undefined, {
+    slackApiUrl: options.apiUrl,
+    retryConfig: { retries: 1 },
+    timeout: 10_000,
+    logLevel: webApi.LogLevel.ERROR,
+  });
+  let auth: Promise<AuthorizeResult> | undefined;
+  const authorize = (): Promise<AuthorizeResult> =>
+    (auth ??= authClient.auth.test({ token: options.botToken }).then(
+      (r) => ({
+        botToken: options.botToken,
+        ...(r.bot_id ? { botId: r.bot_id } : {}),
+        ...(r.user_id ? { botUserId: r.user_id } : {}),
+        ...(r.team_id ? { teamId: r.team_id } : {}),
+      }),
+      (err: unknown) => {
+        auth = undefined; // a network failure is retried by the next request
+        throw err;
+      },
+    ));
+  const app = new App({ authorize, receiver, clientOptions, logger });
 
   app.command(/^\/[a-z-]+$/, async ({ command, ack, respond }) => {
     // Slack gives up after 3 s: acknowledge first, answer through response_url afterwards.
@@ -156,6 +187,18 @@ export function createSlackBot(options: SlackAppOptions): SlackBot {
     app,
     mode,
     async start() {
+      try {
+        await authorize();
+      } catch (err) {
+        const e = err as { code?: string; data?: { error?: string }; message?: string };
+        if (e.code === webApi.ErrorCode.PlatformError) {
+          throw new SlackSetupError(
+            `Slack rejected SLACK_BOT_TOKEN (${e.data?.error ?? "unknown error"}): copy the Bot User OAuth Token (xoxb-…) again from the app's OAuth & Permissions page, and check SLACK_API_URL (${options.apiUrl}).`,
+          );
+        }
+        // Slack unreachable: commands will retry the check; alerts have their own retries.
+        logger.warn(`could not check SLACK_BOT_TOKEN with Slack at ${options.apiUrl} (${e.message ?? String(err)}); going on`);
+      }
       if (mode === "socket") {
         await app.start();
         return {};
