@@ -325,15 +325,22 @@ export function normalizeLink(url: string, base?: string): string | undefined {
   if (u.protocol !== "http:" && u.protocol !== "https:") return undefined;
   u.username = "";
   u.password = "";
-  if (u.hostname.endsWith(".")) u.hostname = u.hostname.replace(/\.+$/, "");
+  if (u.hostname.endsWith(".")) u.hostname = trimTrailing(u.hostname, ".");
   if (!u.hash.startsWith("#!")) u.hash = "";
 
   const kept = [...u.searchParams].filter(([name]) => !isTrackingParam(name));
   kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   u.search = kept.length ? new URLSearchParams(kept).toString() : "";
 
-  if (u.pathname.length > 1 && u.pathname.endsWith("/")) u.pathname = u.pathname.replace(/\/+$/, "") || "/";
+  if (u.pathname.length > 1 && u.pathname.endsWith("/")) u.pathname = trimTrailing(u.pathname, "/") || "/";
   return u.href;
+}
+
+/** Without the trailing run of `ch` (a loop: /x+$/ backtracks quadratically on a long run followed by another character). */
+function trimTrailing(text: string, ch: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === ch) end--;
+  return text.slice(0, end);
 }
 
 export interface ArticleKeyOptions {

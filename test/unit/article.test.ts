@@ -175,6 +175,11 @@ describe("normalizeLink", () => {
     expect(normalizeLink("../x/?utm_source=a", "https://example.com/a/b/")).toBe("https://example.com/a/x");
   });
 
+  it("handles a link with huge runs of slashes (crafted to make a trailing-run regex backtrack)", () => {
+    const path = "/".repeat(100_000);
+    expect(normalizeLink(`https://example.com${path}x${path}`)).toBe(`https://example.com${path}x`);
+  });
+
   it("is idempotent", () => {
     const once = normalizeLink("HTTPS://Example.com/a/?z=1&utm_source=x&a=2#f") ?? "";
     expect(normalizeLink(once)).toBe(once);
