@@ -117,6 +117,8 @@ export function symbolFor(code: string, suffix: string): string {
   return suffix && !upper.includes(".") ? `${upper}${suffix}` : upper;
 }
 
+const OWN_NEWS_PRONOUNS = new Set(["it", "its", "it's", "they", "their"]);
+
 const LISTING_CODE = /^[0-9A-Z][0-9A-Z-]*\.[A-Z]{1,3}$/;
 
 function lookupCode(index: EntityIndex, raw: string): Company | undefined {
@@ -297,6 +299,8 @@ function isSource(index: EntityIndex, tokens: readonly Token[], m: Mention): boo
     for (let j = m.end; j < Math.min(tokens.length, m.end + 5); j++) {
       const t = tokens[j]!;
       if (t.sent !== m.sent) break;
+      // "HSBC said it would cut jobs" is the bank's own news, not a quote.
+      if ((t.key === "said" || t.key === "says") && OWN_NEWS_PRONOUNS.has(tokens[j + 1]?.key ?? "")) return false;
       if (index.sourceListAfter.has(t.key) || index.sourceAfter.has(t.key)) return true;
     }
     if (m.first > 0) {

@@ -390,6 +390,8 @@ function rank(s: State, perCompany: Map<Company, Map<CatalystSlug, CatalystHit>>
     head: boolean;
     early: boolean;
     move: boolean;
+    /** Opens a sentence as its subject without being quoted: "HSBC said it would cut jobs". */
+    subject: boolean;
     order: number;
   }
   const tallies = new Map<Company, Tally>();
@@ -397,19 +399,20 @@ function rank(s: State, perCompany: Map<Company, Map<CatalystSlug, CatalystHit>>
   mentions.forEach((m, order) => {
     if (!m.company || m.source) return;
     let t = tallies.get(m.company);
-    if (!t) tallies.set(m.company, (t = { company: m.company, count: 0, strong: false, named: false, head: false, early: false, move: false, order }));
+    if (!t) tallies.set(m.company, (t = { company: m.company, count: 0, strong: false, named: false, head: false, early: false, move: false, subject: false, order }));
     t.count++;
     if (m.how !== M_WEAK) t.named = true;
     if (m.how === M_CUE) t.strong = true;
     if (tokens[m.first]!.flags & F_HEAD) t.head = true;
     else if (m.sent <= tok.firstBodySentence + 1) t.early = true;
     if (!t.move && m.how !== M_WEAK) t.move = ownMove(tokens, m, moves);
+    if (m.how !== M_WEAK && m.first - tok.sentences[m.sent]!.first <= 1) t.subject = true;
   });
   const out: Array<TickerResult & { order: number }> = [];
   for (const t of tallies.values()) {
     const hits = perCompany.get(t.company);
     const catalysts = hits ? [...hits.values()].sort((a, b) => b.confidence - a.confidence) : [];
-    const ownNews = catalysts.some((h) => h.type !== "analyst") || t.move || t.head;
+    const ownNews = catalysts.some((h) => h.type !== "analyst") || t.move || t.head || t.subject;
     if (c.entities.sources.has(t.company) && !ownNews) continue;
     let r = t.named ? 0.55 : 0.3;
     if (t.head) r += 0.15;

@@ -79,6 +79,11 @@ for (let c = 97; c <= 122; c++) CLASS[c] = C_LETTER;
 for (let c = 0xc0; c < 0x2000; c++) if (c !== 0xd7 && c !== 0xf7) CLASS[c] = C_LETTER;
 for (let c = 0x3400; c <= 0x9fff; c++) CLASS[c] = C_CJK;
 for (let c = 0xf900; c <= 0xfaff; c++) CLASS[c] = C_CJK;
+// Kana and Hangul too: names in them are matched character by character, like Chinese ones.
+for (let c = 0x3040; c <= 0x30ff; c++) CLASS[c] = C_CJK;
+for (let c = 0x31f0; c <= 0x31ff; c++) CLASS[c] = C_CJK;
+for (let c = 0xac00; c <= 0xd7af; c++) CLASS[c] = C_CJK;
+for (let c = 0xff66; c <= 0xff9f; c++) CLASS[c] = C_CJK;
 
 const isSpace = (c: number): boolean => (CLASS[c]! & C_SPACE) !== 0;
 const isDigit = (c: number): boolean => (CLASS[c]! & C_DIGIT) !== 0;
