@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import zlib from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFeedFetcher, fetchFeed } from "../../src/adapters/feeds/fetch-feed.ts";
 import type { FetchFeedOptions, FetchFeedResult } from "../../src/adapters/feeds/fetch-feed.ts";
@@ -183,6 +184,18 @@ describe("compression", () => {
     expect(err.code).toBe("FEED_TOO_LARGE");
     expect(err.transient).toBe(false);
     await server.waitForClosedEarly("/bomb");
+  });
+
+  it("undoes two stacked encodings in reverse order, and refuses longer chains", async () => {
+    const body = zlib.brotliCompressSync(zlib.gzipSync(fixture("rdf.xml")));
+    server.setRoute("/stacked", (_req, res) => {
+      res.writeHead(200, { "content-type": "application/rss+xml", "content-encoding": "gzip, br" }).end(body);
+    });
+    expect((await ok(server.urlFor("/stacked"))).items).toHaveLength(1);
+    server.setRoute("/chain", (_req, res) => {
+      res.writeHead(200, { "content-encoding": "gzip, gzip, gzip" }).end(zlib.gzipSync(zlib.gzipSync(zlib.gzipSync(fixture("rdf.xml")))));
+    });
+    expect((await failure(server.urlFor("/chain"))).code).toBe("FEED_DECODE");
   });
 
   it("reports a corrupt compressed body", async () => {
@@ -409,6 +422,13 @@ describe("address checks", () => {
     await ok(server.urlFor("/rss"), { allowPrivate: ["127.0.0.0/8"] });
     await ok(server.urlFor("/rss"), { checkAddresses: false });
     expect(server.requests).toHaveLength(3);
+  });
+
+  it("refuses a header with a line break before sending anything", async () => {
+    server.setFeed("/rss", text("rdf.xml"));
+    const err = await failure(server.urlFor("/rss"), { ...LOCAL, headers: { "x-token": "abc\r\nx-injected: 1" } });
+    expect(err).toMatchObject({ code: "FEED_BAD_HEADERS", transient: false });
+    expect(server.requests).toHaveLength(0);
   });
 
   it.each([

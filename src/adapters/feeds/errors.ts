@@ -9,6 +9,10 @@ export const FEED_ERROR_CODES = {
     transient: false,
     action: "Fix the feed URL: it must be an absolute http:// or https:// URL without user:password@ (send credentials with the feed's headers instead).",
   },
+  FEED_BAD_HEADERS: {
+    transient: false,
+    action: "Fix the request headers configured for this feed: a name or value contains characters HTTP does not allow (e.g. a line break).",
+  },
   FEED_BLOCKED_ADDRESS: {
     transient: false,
     action:

@@ -86,7 +86,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    let headers = buildHeaders(options);
+    let headers = buildHeaders(options, url);
     const originalOrigin = current.origin;
     for (let redirects = 0; ; redirects++) {
       const res = await request(current, headers, { allow, checkAddresses, signal: controller.signal });
@@ -176,13 +176,21 @@ function redactCredentials(u: URL): string {
   return copy.href;
 }
 
-function buildHeaders(options: FetchFeedOptions): OutgoingHttpHeaders {
+function buildHeaders(options: FetchFeedOptions, url: string): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
     "user-agent": options.userAgent ?? defaultUserAgent(),
     accept: ACCEPT,
     "accept-encoding": "gzip, deflate, br",
   };
-  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    try {
+      http.validateHeaderName(name);
+      http.validateHeaderValue(name, value);
+    } catch (err) {
+      throw new FeedError("FEED_BAD_HEADERS", url, `The header "${name}" is not valid HTTP`, { cause: err });
+    }
+    headers[name.toLowerCase()] = value;
+  }
   if (options.etag) headers["if-none-match"] = options.etag;
   if (options.lastModified) headers["if-modified-since"] = options.lastModified;
   return headers;
@@ -259,6 +267,8 @@ async function readBody(res: IncomingMessage, url: string, maxBytes: number, sig
   }
   let decoders: Transform[];
   try {
+    // Real servers use one encoding; a long chain is only good for multiplying a decompression bomb.
+    if (encodings.length > 2) throw new FeedError("FEED_DECODE", url, `The server stacked ${encodings.length} Content-Encodings`);
     // Listed in the order they were applied, so undone in reverse.
     decoders = encodings.reverse().map((e) => decoderFor(e, url));
   } catch (err) {
