@@ -115,6 +115,20 @@ describe("Gateway session", () => {
     const gateway = fake.requests.find((r) => r.path === "/gateway/bot");
     expect(gateway?.headers.authorization).toBe("Bot test-bot-token");
   });
+
+  it("resumes after Discord asks it to reconnect, and keeps answering commands", async () => {
+    const identifies = fake.gatewayReceived.filter((p) => p.op === 2).length;
+    fake.requestReconnect();
+    await fake.waitFor(() => fake.gatewayReceived.some((p) => p.op === 6), "a RESUME (op 6)");
+    const resume = fake.gatewayReceived.find((p) => p.op === 6)?.d as { token: string; session_id: string; seq: number };
+    expect(resume.token).toBe("test-bot-token");
+    expect(resume.session_id).toMatch(/^session-/);
+    // Resumed, not re-identified: the session (and its guilds) carried over.
+    expect(fake.gatewayReceived.filter((p) => p.op === 2).length).toBe(identifies);
+    await fake.waitFor(() => fake.connections === 1, "one open Gateway connection");
+    const reply = await fake.finalReplyOf(command("help", { member: memberA }));
+    expect(embedsOf(reply.data)[0]?.title).toBe("Catalyst bot commands");
+  });
 });
 
 describe("start-up", () => {

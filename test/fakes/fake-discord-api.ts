@@ -285,6 +285,16 @@ export class FakeDiscordApi {
     for (const ws of this.sockets) ws.send(payload);
   }
 
+  /** Asks every connected client to reconnect (op 7), as Discord does routinely; the client should RESUME. */
+  requestReconnect(): void {
+    for (const ws of this.sockets) ws.send(JSON.stringify({ op: 7, d: null }));
+  }
+
+  /** How many Gateway connections are open now. */
+  get connections(): number {
+    return this.sockets.size;
+  }
+
   get identified(): boolean {
     return this.gatewayReceived.some((p) => p.op === 2);
   }
@@ -297,6 +307,11 @@ export class FakeDiscordApi {
       this.gatewayReceived.push(payload);
       if (payload.op === 1) ws.send(JSON.stringify({ op: 11, d: null }));
       if (payload.op === 2) this.onIdentify(ws);
+      if (payload.op === 6) {
+        // RESUME: nothing was missed in the fake, so the session resumes at once.
+        this.seq += 1;
+        ws.send(JSON.stringify({ op: 0, t: "RESUMED", s: this.seq, d: {} }));
+      }
       this.notify();
     });
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.heartbeatIntervalMs } }));
