@@ -1,13 +1,16 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof) as the functions with the most self and total time.
 //
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/classify.ts --skip-compromise
-//   npx tsx bench/profile-summary.ts /tmp/prof/CPU.*.cpuprofile [--filter src/] [--top 25]
+//   npx tsx bench/profile-summary.ts /tmp/prof/CPU.*.cpuprofile [--filter src/] [--top 25] [--lines]
+// --lines adds the hottest source lines (V8's positionTicks). Under tsx the positions are those of the
+// transformed code; for exact lines profile JavaScript emitted by tsc (see bench/README.md).
 import { readFileSync } from "node:fs";
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
+  positionTicks?: Array<{ line: number; ticks: number }>;
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -68,3 +71,19 @@ const show = (title: string, table: Map<string, number>) => {
 };
 show("self time", self);
 show("total time", total);
+
+if (args.includes("--lines")) {
+  // positionTicks count samples, not microseconds: shown as a share of all samples.
+  const lines = new Map<string, number>();
+  for (const n of profile.nodes) {
+    for (const p of n.positionTicks ?? []) {
+      const url = n.callFrame.url.replace(/^file:\/\//, "").replace(`${process.cwd()}/`, "");
+      const key = `${url}:${p.line} (${n.callFrame.functionName || "anonymous"})`;
+      lines.set(key, (lines.get(key) ?? 0) + p.ticks);
+    }
+  }
+  const samples = profile.samples.length;
+  console.log(`\nhottest lines (of ${samples} samples)`);
+  const rows = [...lines].filter(([l]) => !filter || l.includes(filter)).sort((a, b) => b[1] - a[1]).slice(0, top);
+  for (const [l, ticks] of rows) console.log(`${((100 * ticks) / samples).toFixed(1).padStart(6)}%  ${l}`);
+}
