@@ -48,10 +48,20 @@ export async function unsubscribe(args: string, ctx: CommandContext, deps: Comma
       continue;
     }
     if (old.catalysts.length === 0) {
+      const tickerLevel = drop.filter((c) => !MARKET_LEVEL_CATALYSTS.has(c));
+      if (tickerLevel.length === 0) {
+        missing.push(`**${label}**: ${catalystList(drop)} concerns whole markets and is never part of a ticker's alerts.`);
+        continue;
+      }
       // "Every catalyst but buyback": spell out the rest, since an empty list would mean every catalyst again.
       const rest = CATALYST_SLUGS.filter((s) => !drop.includes(s) && !MARKET_LEVEL_CATALYSTS.has(s));
-      await deps.subscriptions.add({ ...old, catalysts: rest });
-      done.push(`**${label}**: every catalyst except ${catalystList(drop)}`);
+      if (rest.length === 0) {
+        await deps.subscriptions.remove(destination, { ticker });
+        done.push(`**${label}**: no more alerts`);
+      } else {
+        await deps.subscriptions.add({ ...old, catalysts: rest });
+        done.push(`**${label}**: every catalyst except ${catalystList(tickerLevel)}`);
+      }
       continue;
     }
     const notThere = drop.filter((c) => !old.catalysts.includes(c));

@@ -204,6 +204,17 @@ describe("/unsubscribe", () => {
     expect(meta?.catalysts).not.toContain("legal");
   });
 
+  it("dropping every catalyst of an every-catalyst ticker removes it instead of subscribing it to everything again", async () => {
+    expect(text(await runCommand("unsubscribe", "META macro_policy", admin, deps))).toContain("concerns whole markets and is never part of a ticker's alerts");
+    const all = "buyback earnings guidance dividend m_and_a capital_raise listing regulation geopolitics product capex analyst management legal";
+    const r = await runCommand("unsubscribe", `META ${all}`, admin, deps);
+    expect(text(r)).toContain("**META**: no more alerts");
+    const subs = await subscriptions.list({ platform: "slack", tenant: "T1", channel: "C1" });
+    expect(subs.map((s) => s.ticker ?? "*")).toEqual(["*", "BABA", "JD"]);
+    const macro = await runCommand("unsubscribe", "BABA macro_policy", admin, deps);
+    expect(text(macro)).toContain("Macro policy was not part of it");
+  });
+
   it("says what was not subscribed and where to look", async () => {
     const r = await runCommand("unsubscribe", "0700.HK", admin, deps);
     expect(r.ok).toBe(false);
