@@ -330,10 +330,16 @@ describe("redirects", () => {
     server.setFeed("/final", text("rdf.xml"));
     server.redirect("/a", "/b", 301);
     server.redirect("/b", server.urlFor("/c"), 307);
-    server.redirect("/c", "final", 308);
+    server.redirect("/c", "d?from=c", 308);
+    server.redirect("/d", "/final", 303);
     const feed = await ok(server.urlFor("/a"));
     expect(feed.finalUrl).toBe(server.urlFor("/final"));
     expect(feed.items).toHaveLength(1);
+  });
+
+  it("reports a redirect without a Location header", async () => {
+    server.setStatus("/nowhere", 302);
+    expect(await failure(server.urlFor("/nowhere"))).toMatchObject({ code: "FEED_HTTP_STATUS", status: 302, transient: false });
   });
 
   it("follows 5 redirects but not 6", async () => {
