@@ -5,6 +5,9 @@ import { parseTargets } from "./parse.ts";
 import { catalystList, describeSubscription, destinationOf, errorReply, permissionDenied } from "./reply.ts";
 import type { CommandContext, CommandDeps, CommandReply } from "./types.ts";
 
+/** Keeps one channel from growing without bound (each subscription is read when routing its ticker). */
+export const MAX_SUBSCRIPTIONS_PER_CHANNEL = 500;
+
 const USAGE = [
   "Usage: `/subscribe TICKER… [CATALYST,…] [min=0.7]`",
   "`/subscribe BABA JD` every catalyst of BABA and JD · `/subscribe BABA buyback,earnings` only those · `/subscribe buyback` buybacks of any ticker",
@@ -41,6 +44,12 @@ export async function subscribe(args: string, ctx: CommandContext, deps: Command
   const existing = await deps.subscriptions.list(destination);
   const now = (deps.now ?? (() => new Date()))();
   const targets: Array<string | undefined> = parsed.companies.length ? parsed.companies.map((c) => c.symbol) : [undefined];
+  const fresh = targets.filter((t) => !existing.some((s) => s.ticker === t)).length;
+  if (existing.length + fresh > MAX_SUBSCRIPTIONS_PER_CHANNEL) {
+    return errorReply("Nothing was subscribed", [
+      `This channel has ${existing.length} subscriptions and may have at most ${MAX_SUBSCRIPTIONS_PER_CHANNEL}. Remove some with \`/unsubscribe\`, or subscribe to a catalyst of any ticker instead (\`/subscribe buyback\`).`,
+    ]);
+  }
   const added: string[] = [];
   const unchanged: string[] = [];
   for (const ticker of targets) {

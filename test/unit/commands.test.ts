@@ -31,6 +31,7 @@ const universe = buildUniverse([
 ]);
 
 const NOW = new Date("2026-11-22T12:00:00.000Z");
+const withX1 = buildUniverse([{ name: "x1.json", data: UniverseFileSchema.parse({ companies: [{ symbol: "X1", name: "Example One Inc." }] }) }]);
 let redis: Redis;
 let prefix: string;
 let subscriptions: RedisSubscriptionStore;
@@ -160,6 +161,19 @@ describe("/subscribe", () => {
     const r = await runCommand("subscribe", args, admin, deps);
     expect(r.ok).toBe(false);
     expect(text(r)).toContain(expected);
+  });
+
+  it("caps the subscriptions of one channel", async () => {
+    const { MAX_SUBSCRIPTIONS_PER_CHANNEL } = await import("../../src/commands/subscribe.ts");
+    const destination = { platform: "slack" as const, tenant: "T1", channel: "C1" };
+    for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_CHANNEL; i++) {
+      await subscriptions.add({ destination, ticker: `X${i}`, catalysts: [], minConfidence: 0, createdAt: NOW.toISOString() });
+    }
+    const r = await runCommand("subscribe", "BABA", admin, deps);
+    expect(r.ok).toBe(false);
+    expect(text(r)).toContain(`This channel has ${MAX_SUBSCRIPTIONS_PER_CHANNEL} subscriptions and may have at most ${MAX_SUBSCRIPTIONS_PER_CHANNEL}.`);
+    // Changing an existing subscription is still allowed.
+    expect((await runCommand("subscribe", "X1 buyback", { ...admin }, { ...deps, universe: withX1 })).ok).toBe(true);
   });
 
   it("accepts a percentage as the minimum confidence", async () => {
