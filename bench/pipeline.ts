@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     for (let k = 0; k < count; k++) {
       const i = seq++;
       const name = names[(i * 7919) % names.length]?.name ?? "Apple";
-      const [title, text] = (TEMPLATES[i % TEMPLATES.length] ?? TEMPLATES[0]!)(name, i);
+      const [title = "", text = ""] = (TEMPLATES[i % TEMPLATES.length] ?? TEMPLATES[0]!)(name, i);
       f.items.unshift(`<item><title>${xml(title)}</title><link>http://bench.test/a/${i}</link><guid>http://bench.test/a/${i}</guid><pubDate>${new Date().toUTCString()}</pubDate><description>${xml(text)}</description></item>`);
     }
     f.items.length = Math.min(f.items.length, Math.max(FEED_KEEPS, count));
