@@ -16,7 +16,8 @@ export function formatConsoleAlert(alert: Alert, options: ConsoleFormatOptions =
   if (alert.followUp) {
     // A further source of a story already shown: indented under it rather than a new alert.
     const lines = [
-      `    ↳ also reported by ${alert.source ?? "another source"}: ${alert.title}`,
+      // Named by subject too: other alerts may have printed since the story's first one.
+      `    ↳ ${alert.ticker ?? "market"} ${alert.catalyst}, also reported by ${alert.source ?? "another source"}: ${alert.title}`,
       ...(alert.url ? [`      ${paint(c, "2", alert.url)}`] : []),
     ];
     return lines.join("\n");
