@@ -90,6 +90,11 @@ export function escapeDiscordText(text: string): string {
     .replace(/@(everyone|here)/gi, "@\u200b$1");
 }
 
+/** For author and footer, which Discord shows as plain text: only defuses what looks like a mention. */
+export function plainDiscordText(text: string): string {
+  return text.replace(/@(everyone|here)/gi, "@\u200b$1").replace(/<([@#&:])/g, "<\u200b$1");
+}
+
 /**
  * Shortens text to at most `max` UTF-16 units (never more characters than Discord counts), ending with "…".
  * Never splits a surrogate pair, and never leaves a lone trailing backslash that would escape the ellipsis.
@@ -156,24 +161,21 @@ export function formatAlertMessage(alert: Alert): DiscordMessage {
   const label = CATALYST_LABELS[alert.catalyst];
   const source = alert.source?.trim() || hostOf(alert.url);
   const evidence = alert.evidence.trim();
-  const published = discordTime(alert.published, "f");
   const fields: DiscordEmbedField[] = [
     { name: "Catalyst", value: label, inline: true },
     { name: "Confidence", value: `${Math.round(alert.confidence * 100)}%`, inline: true },
   ];
-  if (alert.ticker) fields.push({ name: "Ticker", value: escapeDiscordText(alert.ticker), inline: true });
-  if (source) fields.push({ name: "Source", value: escapeDiscordText(source), inline: true });
-  if (published) fields.push({ name: "Published", value: published, inline: true });
-
+  // The ticker and company are the author line; the source and the time are the footer, where Discord shows
+  // the timestamp in each reader's own time zone. Author and footer are plain text: no markdown to escape.
   const embed: DiscordEmbed = {
-    author: { name: subjectOf(alert) },
+    author: { name: plainDiscordText(subjectOf(alert)) },
     title: escapeDiscordText(alert.title.trim() || "(untitled article)"),
     url: safeUrl(alert.url),
     description: evidence ? quote(truncate(escapeDiscordText(evidence), EVIDENCE_MAX)) : undefined,
     color: CATALYST_COLOURS[alert.catalyst],
     fields,
     timestamp: isoOrUndefined(alert.published),
-    footer: { text: `catalyst-bot · ${label}` },
+    footer: { text: plainDiscordText(source ?? "catalyst-bot") },
   };
   const who = alert.ticker ? escapeDiscordText(alert.ticker) : "the market";
   return fitMessage({
