@@ -42,6 +42,8 @@ export const CueConfigSchema = z
     speculation: z.array(Pattern),
     /** Anywhere in the clause: the cue is old background ("a year ago", "at the time"); old years are found too. */
     background: z.array(Pattern),
+    /** Anywhere in the sentence: the whole sentence looks back ("as reported at the time", "a year ago"). */
+    backgroundSentence: z.array(Pattern).default([]),
     /** From the phrase to the next comma: a concession, not the news ("despite US restrictions on chips"). */
     concessive: z.array(Pattern),
     /** In the clause: the report is hedged; confidence is lowered, the catalyst kept. */

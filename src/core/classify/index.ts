@@ -7,7 +7,7 @@ import type { Universe } from "../universe/index.ts";
 import type { ClassifierConfig, SlugRules } from "./config.ts";
 import { buildEntityIndex, findMentions, M_CUE, M_WEAK, type EntityIndex, type Mention } from "./entities.ts";
 import { longestOf, PhraseIndex, type Compiled as Pattern } from "./patterns.ts";
-import { F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, tokenize, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
+import { F_CAP, F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, tokenize, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
 
 export type { ClassifierConfig } from "./config.ts";
 export { ClassifierConfigSchema } from "./config.ts";
@@ -21,6 +21,7 @@ const CONCESS = 5;
 const HEDGE = 6;
 const PRONOUN = 7;
 const MOVE = 8;
+const BG_SENTENCE = 9;
 
 interface CuePayload {
   /** null: a phrase that only looks like a cue ("forward earnings"). */
@@ -101,6 +102,7 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
   addAll(config.cues.notNegation, NOT_NEG);
   addAll(config.cues.speculation, SPEC);
   addAll(config.cues.background, BG);
+  addAll(config.cues.backgroundSentence, BG_SENTENCE);
   addAll(config.cues.concessive, CONCESS);
   addAll(config.cues.hedge, HEDGE);
   addAll(config.cues.pronouns, PRONOUN);
@@ -284,7 +286,7 @@ function attach(s: State, cue: CueHit): Attachment {
 function resolvePronoun(s: State, clause: number, sent: number): Company | undefined {
   const { tok, mentions, markers } = s;
   const clauseFirst = tok.clauses[clause]!.first;
-  const pronoun = markers.find((m) => m.kind === PRONOUN && m.clause === clause);
+  const pronoun = markers.find((m) => m.kind === PRONOUN && m.clause === clause) ?? elidedSubject(tok, clause);
   if (!pronoun) return undefined;
   // A private firm or person as the clause's subject owns the pronoun ("while ByteDance launched its model").
   for (const m of mentions) if (m.clause === clause && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
@@ -296,6 +298,26 @@ function resolvePronoun(s: State, clause: number, sent: number): Company | undef
     for (const m of mentions) if (m.sent === sent - 1 && usable(m) && m.company) return m.company;
   }
   return undefined;
+}
+
+const CONJUNCTIONS = new Set(["and", "but", "or", "then", "yet", "while"]);
+// Words that start a new subject after a conjunction ("and some firms ..."), unlike a verb ("and raised ...").
+const SUBJECT_STARTERS = new Set([
+  "the", "a", "an", "its", "their", "his", "her", "our", "some", "many", "most", "all", "other", "others", "these", "those", "this", "that",
+  "it", "they", "he", "she", "we", "you", "i", "there", "investors", "analysts", "shares", "stocks", "traders", "which", "who", "as", "if",
+]);
+
+/** "X raised its outlook, and announced a buyback": after a conjunction, a verb shares the subject before it. */
+function elidedSubject(tok: Tokenized, clause: number): Marker | undefined {
+  const { tokens } = tok;
+  const span = tok.clauses[clause]!;
+  let k = span.first;
+  if (tokens[k]?.raw === ",") k++;
+  const conj = tokens[k];
+  const next = tokens[k + 1];
+  if (!conj || !next || k + 1 >= span.end || !CONJUNCTIONS.has(conj.key)) return undefined;
+  if (next.kind !== K_WORD || next.flags & F_CAP || SUBJECT_STARTERS.has(next.key)) return undefined;
+  return { kind: PRONOUN, first: k, end: k + 1, clause };
 }
 
 function evidence(tok: Tokenized, cue: CueHit): string {
@@ -334,6 +356,7 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
     if (isNegated(c, s, cue, clause)) continue;
     if (markers.some((m) => m.kind === SPEC && m.clause === clause && m.first < cue.first)) continue;
     if (clauseHas(BG, clause) || (years[clause]! & 3) === 1) continue;
+    if (markers.some((m) => m.kind === BG_SENTENCE && tokens[m.first]!.sent === tokens[cue.first]!.sent)) continue;
     if (isConceded(s, cue, clause)) continue;
     if (MARKET_LEVEL_CATALYSTS.has(cue.slug)) {
       articleLevel.add(cue.slug);
