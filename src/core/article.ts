@@ -38,25 +38,42 @@ export interface RawFeedEntry {
 const TITLE_FROM_TEXT_MAX = 120;
 
 /**
+ * Caps on what one item may carry into a job payload and the stores. Far above real headlines and articles
+ * (catalyst cues sit in the first paragraphs); they only stop a hostile or broken feed from putting
+ * megabytes into Redis keys and classifier runs. Longer titles and texts are cut at a word; longer guids
+ * and links are dropped (a cut guid or URL would be a different identity).
+ */
+export const ITEM_LIMITS = { titleChars: 500, textChars: 100_000, authorChars: 200, guidChars: 1_000, linkChars: 4_000 } as const;
+
+/**
  * Normalises one raw entry. `baseUrl` (the feed's final URL) resolves relative links.
  * Returns undefined for an entry with nothing to show: no title, no text and no link.
  */
 export function normalizeFeedItem(raw: RawFeedEntry, baseUrl?: string): FeedItem | undefined {
-  const text = htmlToText(firstNonEmpty(raw["content:encoded"], raw.content, raw.summary, raw.contentSnippet) ?? "");
-  const link = absoluteHttpUrl(textOf(raw.link), baseUrl);
-  let title = htmlToText(textOf(raw.title) ?? "").replace(/\s+/g, " ");
+  const text = cutAtWord(htmlToText(firstNonEmpty(raw["content:encoded"], raw.content, raw.summary, raw.contentSnippet) ?? ""), ITEM_LIMITS.textChars);
+  const rawLink = absoluteHttpUrl(textOf(raw.link), baseUrl);
+  const link = rawLink && rawLink.length <= ITEM_LIMITS.linkChars ? rawLink : undefined;
+  let title = cutAtWord(htmlToText(textOf(raw.title) ?? "").replace(/\s+/g, " "), ITEM_LIMITS.titleChars);
   if (!title) title = titleFromText(text);
   if (!title && !text && !link) return undefined;
 
   const item: FeedItem = { title, text };
   const guid = firstNonEmpty(raw.guid, raw.id, raw["rdf:about"])?.trim();
-  if (guid) item.guid = guid;
+  if (guid && guid.length <= ITEM_LIMITS.guidChars) item.guid = guid;
   if (link) item.link = link;
   const published = isoDate(textOf(raw.isoDate)) ?? isoDate(textOf(raw.pubDate));
   if (published) item.published = published;
-  const author = htmlToText(firstNonEmpty(raw.creator, raw.author) ?? "").replace(/\s+/g, " ");
+  const author = cutAtWord(htmlToText(firstNonEmpty(raw.creator, raw.author) ?? "").replace(/\s+/g, " "), ITEM_LIMITS.authorChars);
   if (author) item.author = author;
   return item;
+}
+
+/** At most `max` characters, cut at the last space in the second half when there is one, with an ellipsis. */
+function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}\u2026`;
 }
 
 /** The text of an xml2js value: a string, `{ _: text }` for an element with attributes, or a one-element array of those. */
@@ -104,11 +121,8 @@ function absoluteHttpUrl(value: string | undefined, baseUrl: string | undefined)
 
 /** The first line of the text, cut at a word boundary, for entries without a title. */
 function titleFromText(text: string): string {
-  const first = (text.split("\n").find((l) => l.trim()) ?? "").trim();
-  if (first.length <= TITLE_FROM_TEXT_MAX) return first;
-  const cut = first.slice(0, TITLE_FROM_TEXT_MAX);
-  const space = cut.lastIndexOf(" ");
-  return `${(space > TITLE_FROM_TEXT_MAX / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+  const newline = text.indexOf("\n");
+  return cutAtWord((newline < 0 ? text : text.slice(0, newline)).trim(), TITLE_FROM_TEXT_MAX + 1);
 }
 
 // ---------------------------------------------------------------------------------------------

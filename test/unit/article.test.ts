@@ -1,6 +1,6 @@
 // Feed-item normalisation: HTML to text, entities, whitespace, missing fields, link canonicalisation and dedup keys.
 import { describe, expect, it } from "vitest";
-import { articleKey, articleKeys, decodeEntities, htmlToText, normalizeFeedItem, normalizeLink } from "../../src/core/article.ts";
+import { articleKey, articleKeys, decodeEntities, htmlToText, ITEM_LIMITS, normalizeFeedItem, normalizeLink } from "../../src/core/article.ts";
 import type { RawFeedEntry } from "../../src/core/article.ts";
 
 describe("htmlToText", () => {
@@ -137,6 +137,28 @@ describe("normalizeFeedItem", () => {
     expect(normalizeFeedItem({ link: "https://x.test/1" })).toEqual({ title: "", text: "", link: "https://x.test/1" });
     expect(normalizeFeedItem({ guid: "g-only", title: "  ", content: "<p> </p>" })).toBeUndefined();
     expect(normalizeFeedItem({})).toBeUndefined();
+  });
+
+  it("cuts oversized titles and texts at a word and drops oversized guids and links", () => {
+    const words = (n: number) => "word ".repeat(n).trim();
+    const item = normalizeFeedItem({
+      title: words(1_000),
+      content: words(100_000),
+      creator: words(100),
+      guid: "g".repeat(ITEM_LIMITS.guidChars + 1),
+      link: `https://x.test/${"p".repeat(ITEM_LIMITS.linkChars)}`,
+    });
+    expect(item?.title.length).toBeLessThanOrEqual(ITEM_LIMITS.titleChars);
+    expect(item?.title.endsWith("word\u2026")).toBe(true);
+    expect(item?.text.length).toBeLessThanOrEqual(ITEM_LIMITS.textChars);
+    expect(item?.text.endsWith("word\u2026")).toBe(true);
+    expect(item?.author?.length).toBeLessThanOrEqual(ITEM_LIMITS.authorChars);
+    expect(item?.guid).toBeUndefined();
+    expect(item?.link).toBeUndefined();
+    // At the limits, nothing is cut or dropped.
+    const exact = normalizeFeedItem({ title: "t".repeat(ITEM_LIMITS.titleChars), guid: "g".repeat(ITEM_LIMITS.guidChars) });
+    expect(exact?.title).toHaveLength(ITEM_LIMITS.titleChars);
+    expect(exact?.guid).toHaveLength(ITEM_LIMITS.guidChars);
   });
 
   it("leaves out optional fields that are missing instead of setting them to undefined", () => {
