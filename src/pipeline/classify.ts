@@ -9,7 +9,7 @@ import type { AlertDeliverJob, ArticleClassifyJob } from "../contracts/jobs.ts";
 import { alertSubjects, DEFAULT_SUBJECT_OPTIONS, type SubjectOptions } from "../core/alerts.ts";
 import { destinationKey, route, type StandingDestination } from "../core/route.ts";
 import type { SubscriptionStore } from "../core/store.ts";
-import { alertIdFor } from "../core/story.ts";
+import { alertIdFor, decideStory } from "../core/story.ts";
 import type { Alert, Classify } from "../core/types.ts";
 
 export interface ClassifyDeps {
@@ -61,7 +61,11 @@ export async function classifyArticle(job: ArticleClassifyJob, deps: ClassifyDep
   const alerts: Alert[] = [];
   const next: AlertDeliverJob[] = [];
   for (const subject of alertSubjects(result, deps.subjectOptions ?? DEFAULT_SUBJECT_OPTIONS)) {
-    const decision = await deps.stories.attach({ ticker: subject.ticker, catalyst: subject.catalyst }, { articleId: a.id, at });
+    // Market-level news (no ticker) shares only a catalyst: two rate decisions in a day are two stories,
+    // so such an article always opens its own.
+    const decision = subject.ticker
+      ? await deps.stories.attach({ ticker: subject.ticker, catalyst: subject.catalyst }, { articleId: a.id, at })
+      : decideStory(undefined, { articleId: a.id, at }, { ticker: undefined, catalyst: subject.catalyst }, 0);
     const storyId = decision.record.storyId;
     const alert: Alert = {
       alertId: alertIdFor(storyId, a.id),

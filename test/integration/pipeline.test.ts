@@ -19,6 +19,7 @@ const COMPANIES: Record<string, string> = { AAPL: "Apple Inc.", MSFT: "Microsoft
 const keywordClassify: Classify = (article) => {
   const text = `${article.title ?? ""} ${article.text}`;
   const catalysts = (["buyback", "earnings"] as const).filter((c) => text.toLowerCase().includes(c));
+  const articleLevel = /rate decision/i.test(text) ? (["macro_policy"] as const) : [];
   const tickers = Object.keys(COMPANIES)
     .filter((t) => new RegExp(`\\b${t}\\b`).test(text))
     .map((symbol) => ({
@@ -28,7 +29,7 @@ const keywordClassify: Classify = (article) => {
       relevance: 0.9,
       catalysts: catalysts.map((type) => ({ type, confidence: 0.9, evidence: `${symbol} ${type}` })),
     }));
-  const result: ClassifyResult = { id: article.id, catalysts: [...catalysts], tickers };
+  const result: ClassifyResult = { id: article.id, catalysts: [...catalysts, ...articleLevel], tickers };
   return result;
 };
 
@@ -227,6 +228,27 @@ describe("pipeline", () => {
     expect(first?.alert.followUp).toBe(false);
     expect(second?.alert).toMatchObject({ followUp: true, source: "Feed B", storyId: first?.alert.storyId });
     expect(second?.thread).toEqual(first?.message);
+  });
+
+  it("two market-level articles with the same catalyst are two alerts, not one story", async () => {
+    const t = await harness();
+    const app = await t.startApp();
+    await app.subscriptions.add({ destination: { platform: "slack", tenant: "T1", channel: "C-macro" }, catalysts: ["macro_policy"], minConfidence: 0.5, createdAt: new Date().toISOString() });
+    t.server.setFeed("/a.xml", rss("Feed A", []));
+    const feed = await t.addFeed("/a.xml", "Feed A");
+    await t.poll(feed.id);
+    t.server.setFeed("/a.xml", rss("Feed A", [
+      { title: "Fed holds rates in its rate decision", link: "http://news.test/fed" },
+      { title: "ECB cuts rates at its rate decision", link: "http://news.test/ecb" },
+    ]));
+    await t.poll(feed.id);
+    const sent = await t.notifier.waitForSent(2);
+    await t.idle();
+    expect(sent.map((s) => [s.alert.ticker, s.alert.catalyst, s.alert.followUp])).toEqual([
+      [undefined, "macro_policy", false],
+      [undefined, "macro_policy", false],
+    ]);
+    expect(sent[0]?.alert.storyId).not.toBe(sent[1]?.alert.storyId);
   });
 
   it("a restart between poll and delivery loses nothing and duplicates nothing", async () => {
