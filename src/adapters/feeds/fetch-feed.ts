@@ -12,6 +12,7 @@ import { htmlToText, normalizeFeedItem, WINDOWS_1252_C1 } from "../../core/artic
 import type { FeedItem, RawFeedEntry } from "../../core/article.ts";
 import { FeedError } from "./errors.ts";
 import { BlockedAddressError, createGuardedLookup, parseAllowList, parseIp, refusalReason } from "./ssrf.ts";
+import type { AllowEntry } from "./ssrf.ts";
 
 export interface FetchFeedOptions {
   /** ETag from the previous successful fetch: sent as If-None-Match. */
@@ -201,7 +202,7 @@ function withoutCredentials(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
 }
 
 interface RequestContext {
-  allow: ReturnType<typeof parseAllowList>;
+  allow: AllowEntry[];
   checkAddresses: boolean;
   signal: AbortSignal;
 }

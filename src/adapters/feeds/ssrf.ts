@@ -168,7 +168,7 @@ function unmapped(ip: ParsedIp): ParsedIp {
   return ip;
 }
 
-interface AllowEntry {
+export interface AllowEntry {
   host?: string;
   ip?: ParsedIp;
   range?: Cidr;
