@@ -2,13 +2,15 @@
 import { ConfigError, loadConfig } from "../config.ts";
 import { registerDiscordCommands } from "../adapters/discord/register.ts";
 
-const USAGE = `usage: catalyst-bot discord register [--guild ID | --global]
+const USAGE = `usage: catalyst-bot discord register [--guild ID | --global] [--clear]
 
 Registers the bot's slash commands (/subscribe, /unsubscribe, /subscriptions, /catalysts, /help)
 with Discord, replacing the ones registered before.
 
   --guild ID   register to one server only: changes show at once (for development)
   --global     register for every server the bot is in (for production)
+  --clear      remove the bot's commands from that scope instead (e.g. a development server's
+               copies, which show next to the global ones)
 
 Without an option: the server DISCORD_GUILD_ID when it is set, else globally.
 Needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal > your application).`;
@@ -26,9 +28,11 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
 
   let guildId: string | undefined;
   let global = false;
+  let clear = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === "--global") global = true;
+    else if (arg === "--clear") clear = true;
     else if (arg === "--guild") {
       guildId = rest[++i];
       if (!guildId || !/^\d{5,25}$/.test(guildId)) {
@@ -74,9 +78,11 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       applicationId: config.DISCORD_APPLICATION_ID,
       apiUrl: config.DISCORD_API_URL,
       guildId,
+      clear,
     });
     const where = result.scope === "guild" ? `server ${guildId}` : "every server the bot is in (global)";
-    console.log(`Registered ${result.names.length} commands (${result.names.map((n) => `/${n}`).join(", ")}) for ${where}.`);
+    if (clear) console.log(`Removed the bot's commands from ${where}.`);
+    else console.log(`Registered ${result.names.length} commands (${result.names.map((n) => `/${n}`).join(", ")}) for ${where}.`);
     return 0;
   } catch (err) {
     const e = err as { status?: number; message?: string };

@@ -81,6 +81,16 @@ describe("discord register", () => {
     expect(fake.commands.get(devGuild)).toHaveLength(5);
   });
 
+  it("--clear removes the commands from a server", async () => {
+    const guild = snowflake();
+    expect((await register(["--guild", guild], env())).code).toBe(0);
+    expect(fake.commands.get(guild)).toHaveLength(5);
+    const r = await register(["--guild", guild, "--clear"], env());
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Removed");
+    expect(fake.commands.get(guild)).toEqual([]);
+  });
+
   it.each([
     ["DISCORD_TOKEN", { DISCORD_TOKEN: undefined }],
     ["DISCORD_APPLICATION_ID", { DISCORD_APPLICATION_ID: undefined }],

@@ -8,6 +8,8 @@ export interface RegisterOptions {
   apiUrl: string;
   /** Register to this guild only; undefined = globally. */
   guildId?: string;
+  /** Remove every command in that scope instead (e.g. a development server's copies once global ones exist). */
+  clear?: boolean;
 }
 
 export interface RegisterResult {
@@ -17,7 +19,7 @@ export interface RegisterResult {
 
 export async function registerDiscordCommands(options: RegisterOptions, rest?: REST): Promise<RegisterResult> {
   const client = rest ?? new REST({ api: options.apiUrl }).setToken(options.token);
-  const body = discordCommandDefinitions();
+  const body = options.clear ? [] : discordCommandDefinitions();
   const route = options.guildId
     ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
     : Routes.applicationCommands(options.applicationId);
