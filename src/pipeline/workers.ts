@@ -33,8 +33,10 @@ export function createPollWorker(deps: PollDeps, queues: PipelineQueues, opts: W
     QUEUES.feedPoll,
     async (job: Job) => {
       const payload = parsePayload(FeedPollJobSchema, QUEUES.feedPoll, job, opts.log);
-      const { outcome, next } = await pollFeed(payload, deps);
+      const { outcome, next, feed } = await pollFeed(payload, deps);
       await queues.addArticles(next);
+      // A scheduler left behind by an instance that missed the removal: drop it.
+      if (!feed) await queues.unscheduleFeed(payload.feedId);
       return outcome.status;
     },
     { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 20 },

@@ -408,5 +408,10 @@ describe("feed schedulers", () => {
     await two.feeds.remove(b.id);
     await two.syncFeeds();
     expect(await one.queues.scheduledFeeds()).toEqual([a.id]);
+
+    // A scheduler whose feed is gone (removed behind this instance's back) removes itself at its next run.
+    await one.feeds.remove(a.id);
+    expect(await t.poll(a.id)).toBe("skipped");
+    expect(await one.queues.scheduledFeeds()).toEqual([]);
   });
 });
