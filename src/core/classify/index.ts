@@ -252,7 +252,22 @@ function attach(s: State, cue: CueHit): Attachment {
   if (nearest >= 0) {
     const m = mentions[nearest]!;
     addGroup(nearest);
-    if (!m.company && result.size === 0) absorbed = true;
+    if (!m.company && result.size === 0) {
+      // "Alibaba plans to spin off its unit Cainiao through a listing": a company before the private
+      // name is the actor; a private name that opens the clause is ("DeepSeek's model").
+      let earlier = -1;
+      for (let k = nearest - 1; k >= 0 && mentions[k]!.clause === clause; k--) {
+        const e = mentions[k]!;
+        if (e.company && usable(e)) {
+          earlier = k;
+          break;
+        }
+      }
+      if (earlier >= 0) {
+        addGroup(earlier);
+        factor = 0.9;
+      } else absorbed = true;
+    }
   }
   // Companies after the cue: "buybacks by X", "chips from X", "upgraded X", or any when nobody comes before.
   for (let k = 0; k < mentions.length; k++) {
@@ -285,17 +300,49 @@ function attach(s: State, cue: CueHit): Attachment {
 /** "its", "the company": the company that is the subject of the sentence (or of the one before). */
 function resolvePronoun(s: State, clause: number, sent: number): Company | undefined {
   const { tok, mentions, markers } = s;
+  const tokens = tok.tokens;
   const clauseFirst = tok.clauses[clause]!.first;
+  const relative = relativeAntecedent(s, clause);
+  if (relative !== null) return relative;
   const pronoun = markers.find((m) => m.kind === PRONOUN && m.clause === clause) ?? elidedSubject(tok, clause);
   if (!pronoun) return undefined;
   // A private firm or person as the clause's subject owns the pronoun ("while ByteDance launched its model").
   for (const m of mentions) if (m.clause === clause && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
+  let inSentence = false;
   for (const m of mentions) {
-    if (m.sent === sent && m.first < clauseFirst && usable(m)) return m.company;
+    if (m.sent !== sent) continue;
+    inSentence = true;
+    if (m.first < clauseFirst && usable(m)) return m.company;
   }
+  // Back to the subject of the sentence before: at the start of a sentence ("It said ..."), or a definite
+  // description anywhere in a sentence that names no company ("cut their price target on the stock").
   const sentFirst = tok.sentences[sent]!.first;
-  if (pronoun.first - sentFirst <= 2 && sent > 0) {
-    for (const m of mentions) if (m.sent === sent - 1 && usable(m) && m.company) return m.company;
+  const definite = tokens[pronoun.first]!.key === "the";
+  if (sent > 0 && (pronoun.first - sentFirst <= 2 || (definite && !inSentence))) {
+    // The nearest of the three sentences before that names a company ("The company reported ..." in between).
+    for (let back = sent - 1; back >= Math.max(0, sent - 3); back--) {
+      for (const m of mentions) if (m.sent === back && usable(m) && m.company) return m.company;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * ", which reports earnings next week": the company just before the comma. null when the clause does not
+ * open with a relative pronoun; undefined when it does but no company stands right before it.
+ */
+function relativeAntecedent(s: State, clause: number): Company | undefined | null {
+  const { tok, mentions } = s;
+  const tokens = tok.tokens;
+  const first = tok.clauses[clause]!.first;
+  const word = tokens[first]?.key;
+  if (word !== "which" && word !== "who" && word !== "whose") return null;
+  for (let k = mentions.length - 1; k >= 0; k--) {
+    const m = mentions[k]!;
+    if (m.end > first) continue;
+    if (first - m.end > 4 || m.sent !== tokens[first]!.sent) return undefined;
+    for (let j = m.end; j < first; j++) if (tokens[j]!.kind !== K_PUNCT && !(tokens[j]!.flags & F_UPPER) && tokens[j]!.kind !== K_NUM) return undefined;
+    return m.company && usable(m) ? m.company : undefined;
   }
   return undefined;
 }
