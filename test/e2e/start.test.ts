@@ -1,7 +1,8 @@
 // `catalyst-bot start` as a user runs it (the CLI in a child process): a local feed's new item shows as a console alert.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
@@ -69,6 +70,29 @@ function startCli(args: string[], env: Record<string, string>): Running {
   };
 }
 
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === "object" && addr ? addr.port : 0));
+    });
+  });
+}
+
+function waitForStderr(bot: Running, re: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const check = () => {
+      if (re.test(bot.stderr())) return resolve();
+      if (bot.child.exitCode !== null || Date.now() > deadline) return reject(new Error(`no ${re} on stderr:\n${bot.stderr().slice(-3000)}`));
+      setTimeout(check, 50);
+    };
+    check();
+  });
+}
+
 let cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanup.reverse()) await fn();
@@ -91,6 +115,7 @@ describe("catalyst-bot start", () => {
 
     server.setFeed("/wire.xml", rss([{ title: "Shell completes sale of Nigerian onshore unit", link: "http://wire.test/old", text: "An older item already in the feed." }]));
     const feedsFile = join(dir, "feeds.json");
+    const healthPort = await freePort();
     writeFileSync(
       feedsFile,
       JSON.stringify({
@@ -107,7 +132,7 @@ describe("catalyst-bot start", () => {
       FEEDS_FILE: feedsFile,
       FEED_ALLOW_PRIVATE: "127.0.0.1",
       DATA_DIR: join(dir, "data"),
-      HTTP_PORT: "0",
+      HTTP_PORT: String(healthPort),
       LOG_LEVEL: "info",
     });
     cleanup.push(() => {
@@ -133,9 +158,40 @@ describe("catalyst-bot start", () => {
     expect(out).not.toContain("Nigerian onshore");
     expect(bot.stderr()).toMatch(/"feed":"Dead feed"[^\n]*"code":"FEED_[A-Z_]+"[^\n]*feed poll failed/);
 
+    const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, redis: true, workers: 3, workersRunning: 3 });
+
     bot.child.kill("SIGTERM");
     expect(await bot.exited).toBe(0);
     expect(bot.stderr()).toContain("shutting down");
+  });
+
+  it("without REDIS_URL runs a private, persistent redis-server under DATA_DIR and stops it on SIGTERM", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "catalyst-e2e-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, "feeds.json"), JSON.stringify({ feeds: [] }));
+    const bot = startCli(["start"], { DATA_DIR: join(dir, "data"), FEEDS_FILE: join(dir, "feeds.json"), HTTP_PORT: "0", LOG_LEVEL: "info" });
+    cleanup.push(() => {
+      if (bot.child.exitCode === null) bot.child.kill("SIGKILL");
+    });
+    await waitForStderr(bot, /catalyst-bot running/, 20_000);
+    const urlFile = join(dir, "data", "redis", "redis.url");
+    const url = new URL(readFileSync(urlFile, "utf8").trim());
+    expect(url.hostname).toBe("127.0.0.1");
+    expect(existsSync(join(dir, "data", "redis", "appendonlydir"))).toBe(true);
+
+    bot.child.kill("SIGTERM");
+    expect(await bot.exited).toBe(0);
+    expect(existsSync(urlFile)).toBe(false);
+    const refused = await new Promise<boolean>((resolve) => {
+      const sock = connect({ host: "127.0.0.1", port: Number(url.port) }, () => {
+        sock.end();
+        resolve(false);
+      });
+      sock.on("error", () => resolve(true));
+    });
+    expect(refused).toBe(true);
   });
 
   it("without REDIS_URL and without a redis-server binary, says how to install one or set REDIS_URL", async () => {
