@@ -60,6 +60,10 @@ export const ConfigSchema = z.object({
 
   // Operations.
   HTTP_PORT: int(0, 65_535).default(8080),
+  /** Where the ops server (/healthz, /readyz, /metrics, /admin/queues) listens: loopback unless exposed on purpose (Docker: 0.0.0.0). */
+  HTTP_HOST: z.string().min(1).default("127.0.0.1"),
+  /** Password of user "admin" for the queue board at /admin/queues; unset = board off. */
+  ADMIN_PASSWORD: z.string().min(12, "use at least 12 characters").optional(),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
 });
 
@@ -78,7 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const parsed = ConfigSchema.safeParse(cleaned);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`);
+    // Secrets are never echoed: the error ends up in logs.
+    const shown = (key: string) => (/PASSWORD|TOKEN|SECRET/.test(key) ? "(value hidden)" : `(got ${JSON.stringify(cleaned[key])})`);
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} ${shown(String(i.path[0]))}`);
     throw new ConfigError(`Invalid settings in the environment:\n${lines.join("\n")}\nSee README.md, "Settings".`);
   }
   return parsed.data;
