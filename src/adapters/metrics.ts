@@ -120,28 +120,30 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ["queue"] as const,
     registers: [registry],
   });
-  new Gauge({
+  const queueJobs = new Gauge({
     name: "catalyst_queue_jobs",
     help: "Jobs in each pipeline queue by state, read from Redis at scrape time.",
     labelNames: ["queue", "state"] as const,
     registers: [registry],
-    async collect() {
-      this.reset();
-      await Promise.all(
-        queues.map(async (q) => {
-          try {
-            const c = await timeout(q.getJobCounts("waiting", "prioritized", "active", "delayed", "failed"), countTimeoutMs, `counting jobs of ${q.name}`);
-            const n = (k: string) => c[k] ?? 0;
-            this.set({ queue: q.name, state: "waiting" }, n("waiting") + n("paused") + n("prioritized"));
-            for (const state of ["active", "delayed", "failed"] as const) this.set({ queue: q.name, state }, n(state));
-          } catch {
-            // Redis is down or slow: leave this queue out of the scrape (absent, not a misleading 0); /readyz says why.
-            queueScrapeErrors.inc({ queue: q.name });
-          }
-        }),
-      );
-    },
   });
+
+  // Read before rendering (not in a collect hook), so the scrape-error counter of the same scrape is up to date.
+  async function readQueueDepths(): Promise<void> {
+    queueJobs.reset();
+    await Promise.all(
+      queues.map(async (q) => {
+        try {
+          const c = await timeout(q.getJobCounts("waiting", "prioritized", "active", "delayed", "failed"), countTimeoutMs, `counting jobs of ${q.name}`);
+          const n = (k: string) => c[k] ?? 0;
+          queueJobs.set({ queue: q.name, state: "waiting" }, n("waiting") + n("paused") + n("prioritized"));
+          for (const state of ["active", "delayed", "failed"] as const) queueJobs.set({ queue: q.name, state }, n(state));
+        } catch {
+          // Redis is down or slow: leave this queue out of the scrape (absent, not a misleading 0); /readyz says why.
+          queueScrapeErrors.inc({ queue: q.name });
+        }
+      }),
+    );
+  }
 
   // Every known label value starts at 0, so rate() and alerts work before the first event.
   for (const outcome of POLL_OUTCOMES) polls.inc({ outcome }, 0);
@@ -166,6 +168,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     watchQueues(more) {
       for (const q of more) if (!queues.includes(q)) queues.push(q);
     },
-    render: () => registry.metrics(),
+    async render() {
+      await readQueueDepths();
+      return registry.metrics();
+    },
   };
 }
