@@ -3,7 +3,7 @@ import type { Company } from "../universe/schema.ts";
 import type { Universe } from "../universe/index.ts";
 import type { EntityConfig } from "./config.ts";
 import { PhraseIndex } from "./patterns.ts";
-import { F_CAP, F_CAPSLINE, F_HYPH, F_POSS, F_UPPER, K_CASHTAG, K_CJK, K_NUM, K_PUNCT, K_WORD, tokenizePlain, type Token } from "./tokens.ts";
+import { F_CAP, F_CAPSLINE, F_DOT, F_HYPH, F_POSS, F_UPPER, K_CASHTAG, K_CJK, K_NUM, K_PUNCT, K_WORD, signature, signatureSet, tokenizePlain, type Token } from "./tokens.ts";
 
 /** How a mention was written, strongest first. */
 export const M_CUE = 1; // $BABA, NYSE:BABA, (BABA 0.64%), 9988.HK
@@ -36,8 +36,8 @@ interface AliasEntry {
 
 export interface EntityIndex {
   aliases: Map<string, AliasEntry[]>;
-  /** First characters (ASCII) of alias words that do not start with a capital ("onsemi", "eBay"). */
-  oddFirst: Uint8Array;
+  /** Signatures of the first words of aliases: most words are not one. */
+  aliasSignatures: Uint8Array;
   bySymbol: ReadonlyMap<string, Company>;
   exchanges: ReadonlyMap<string, string>;
   stopwords: ReadonlySet<string>;
@@ -78,12 +78,7 @@ export function buildEntityIndex(universe: Universe, config: EntityConfig): Enti
     else aliases.set(first, [entry]);
   }
   for (const list of aliases.values()) list.sort((a, b) => b.words.length - a.words.length);
-  const oddFirst = new Uint8Array(128);
-  for (const first of aliases.keys()) {
-    const code = first.charCodeAt(0);
-    if (!(code >= 65 && code <= 90) && code < 0x3400) oddFirst[code & 127] = 1;
-  }
-
+  const aliasSignatures = signatureSet(aliases.keys());
   const sources = new Set<Company>();
   for (const s of config.sources) {
     const c = universe.bySymbol.get(s.toUpperCase());
@@ -96,7 +91,7 @@ export function buildEntityIndex(universe: Universe, config: EntityConfig): Enti
   };
   return {
     aliases,
-    oddFirst,
+    aliasSignatures,
     bySymbol: universe.bySymbol,
     exchanges: new Map(Object.entries(config.exchanges).map(([k, v]) => [k.toUpperCase(), v])),
     stopwords: new Set(config.bareSymbolStopwords.map((s) => s.toUpperCase())),
@@ -197,7 +192,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
           continue;
         }
       }
-      if (t.raw.includes(".") && LISTING_CODE.test(t.raw)) {
+      if (t.flags & F_DOT && LISTING_CODE.test(t.raw)) {
         const c = lookupCode(index, t.raw);
         if (c) {
           push(c, M_CUE, i, i + 1);
@@ -207,7 +202,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
       }
     }
     if (t.kind === K_WORD || t.kind === K_CJK) {
-      const entry = t.flags & F_CAP || t.kind === K_CJK || index.oddFirst[t.raw.charCodeAt(0) & 127] ? aliasAt(index, tokens, i) : undefined;
+      const entry = index.aliasSignatures[signature(t.raw)] ? aliasAt(index, tokens, i) : undefined;
       if (entry) {
         const end = i + entry.words.length;
         const target = entry.target;

@@ -7,7 +7,7 @@ import type { Universe } from "../universe/index.ts";
 import type { ClassifierConfig, SlugRules } from "./config.ts";
 import { buildEntityIndex, findMentions, M_CUE, M_WEAK, type EntityIndex, type Mention } from "./entities.ts";
 import { longestOf, PhraseIndex, type Compiled as Pattern } from "./patterns.ts";
-import { F_CAP, F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, tokenize, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
+import { F_CAP, F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, signature, signatureSet, tokenize, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
 
 export type { ClassifierConfig } from "./config.ts";
 export { ClassifierConfigSchema } from "./config.ts";
@@ -51,6 +51,7 @@ interface Compiled {
   entities: EntityIndex;
   /** First word -> [cue patterns, marker patterns]: one look-up per token for both. */
   phrases: Map<string, [Pattern<CuePayload>[] | undefined, Pattern<number>[] | undefined]>;
+  phraseSignatures: Uint8Array;
   negationWindow: number;
   backgroundMonths: number;
 }
@@ -87,6 +88,7 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
     clauseWords: new Set(config.text.clauseWords.map((w) => w.toLowerCase())),
     commaClauseWords: new Set(config.text.commaClauseWords.map((w) => w.toLowerCase())),
     exchanges: new Set(Object.keys(config.entities.exchanges).map((k) => k.toUpperCase())),
+    clauseSignatures: signatureSet([...config.text.clauseWords, ...config.text.commaClauseWords].map((w) => w.toLowerCase())),
   };
   const cues = new PhraseIndex<CuePayload>();
   for (const [slug, rules] of Object.entries(config.cues.slugs) as Array<[CatalystSlug, SlugRules]>) {
@@ -118,6 +120,7 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
     tokenizer,
     entities: buildEntityIndex(universe, config.entities),
     phrases,
+    phraseSignatures: signatureSet(phrases.keys()),
     negationWindow: config.cues.negationWindow,
     backgroundMonths: config.cues.backgroundMonths,
   };
@@ -157,7 +160,7 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
     if (t.kind === K_PUNCT) continue;
     const limit = clauses[t.clause]!.end;
     if (t.flags & F_NEG) markers.push({ kind: NEG, first: i, end: i + 1, clause: t.clause });
-    const entry = c.phrases.get(t.key);
+    const entry = c.phraseSignatures[signature(t.key)] ? c.phrases.get(t.key) : undefined;
     const mk = entry?.[1] && longestOf(entry[1], tokens, i, limit);
     if (mk) markers.push({ kind: mk.pattern.payload, first: i, end: mk.end, clause: t.clause });
     if (t.kind === K_NUM && t.raw.length === 4) {
@@ -394,17 +397,24 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
   const { cues, markers, years } = scan(c, tok, pub);
   const s: State = { c, tok, mentions, markers };
 
+  // Markers come in token order: each clause's are one run of the array.
+  const runStart = new Int32Array(tok.clauses.length).fill(-1);
+  const runEnd = new Int32Array(tok.clauses.length);
+  const lookingBack = new Uint8Array(tok.sentences.length);
+  markers.forEach((m, k) => {
+    if (runStart[m.clause] === -1) runStart[m.clause] = k;
+    runEnd[m.clause] = k + 1;
+    if (m.kind === BG_SENTENCE) lookingBack[tokens[m.first]!.sent] = 1;
+  });
+
   const perCompany = new Map<Company, Map<CatalystSlug, CatalystHit>>();
   const articleLevel = new Set<CatalystSlug>();
-  const clauseHas = (kind: number, clause: number): boolean => markers.some((m) => m.kind === kind && m.clause === clause);
 
   for (const cue of cues) {
     const clause = tokens[cue.first]!.clause;
-    if (isNegated(c, s, cue, clause)) continue;
-    if (markers.some((m) => m.kind === SPEC && m.clause === clause && m.first < cue.first)) continue;
-    if (clauseHas(BG, clause) || (years[clause]! & 3) === 1) continue;
-    if (markers.some((m) => m.kind === BG_SENTENCE && tokens[m.first]!.sent === tokens[cue.first]!.sent)) continue;
-    if (isConceded(s, cue, clause)) continue;
+    if ((years[clause]! & 3) === 1 || lookingBack[tokens[cue.first]!.sent]) continue;
+    const verdict = judge(c, s, cue, runStart[clause]!, runEnd[clause]!);
+    if (verdict < 0) continue;
     if (MARKET_LEVEL_CATALYSTS.has(cue.slug)) {
       articleLevel.add(cue.slug);
       continue;
@@ -414,7 +424,7 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
       if (cue.sector) articleLevel.add(cue.slug);
       continue;
     }
-    const hedged = clauseHas(HEDGE, clause) ? 0.85 : 1;
+    const hedged = verdict === 1 ? 0.85 : 1;
     const confidence = Math.round(Math.min(1, cue.confidence * factor * hedged) * 100) / 100;
     let words: string | undefined;
     for (const company of companies) {
@@ -430,21 +440,36 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
   return { id: String(article.id), catalysts: [...articleLevel], tickers };
 }
 
-function isNegated(c: Compiled, s: State, cue: CueHit, clause: number): boolean {
-  for (const m of s.markers) {
-    if (m.clause !== clause || m.first >= cue.first || m.first < cue.first - c.negationWindow) continue;
-    if (m.kind === NEG) return true;
+/**
+ * What the markers of the cue's clause (markers[from, to)) say about it: -1 it does not report an event
+ * (negated, speculative, old background, a concession), 1 it does but hedged, 0 it does.
+ */
+function judge(c: Compiled, s: State, cue: CueHit, from: number, to: number): number {
+  let hedged = 0;
+  for (let k = from; k >= 0 && k < to; k++) {
+    const m = s.markers[k]!;
+    switch (m.kind) {
+      case NEG:
+        if (m.first < cue.first && m.first >= cue.first - c.negationWindow) return -1;
+        break;
+      case SPEC:
+        if (m.first < cue.first) return -1;
+        break;
+      case BG:
+        return -1;
+      case CONCESS:
+        if (m.first < cue.first && !commaBetween(s.tok.tokens, m.end, cue.first)) return -1;
+        break;
+      case HEDGE:
+        hedged = 1;
+        break;
+    }
   }
-  return false;
+  return hedged;
 }
 
-function isConceded(s: State, cue: CueHit, clause: number): boolean {
-  for (const m of s.markers) {
-    if (m.kind !== CONCESS || m.clause !== clause || m.first >= cue.first) continue;
-    let comma = false;
-    for (let k = m.end; k < cue.first; k++) if (s.tok.tokens[k]!.raw === ",") comma = true;
-    if (!comma) return true;
-  }
+function commaBetween(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (tokens[k]!.raw === ",") return true;
   return false;
 }
 

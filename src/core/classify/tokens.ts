@@ -21,6 +21,23 @@ export const F_HYPH = 16;
 export const F_HEAD = 32;
 /** On a line written mostly in capitals: bare symbols mean nothing there. */
 export const F_CAPSLINE = 64;
+/** Contains a period between characters ("JD.com", "9988.HK", "U.S"). */
+export const F_DOT = 128;
+
+/**
+ * A cheap signature of a string (first two characters and length): a set of signatures says for sure
+ * that a word is NOT in a vocabulary without hashing the whole string into a Map.
+ */
+export function signature(word: string): number {
+  const n = word.length;
+  return (((word.charCodeAt(0) & 0xff) << 8) ^ ((n > 1 ? word.charCodeAt(1) & 0xff : 0) << 3) ^ (n < 8 ? n : 7)) & 0xffff;
+}
+
+export function signatureSet(words: Iterable<string>): Uint8Array {
+  const set = new Uint8Array(65536);
+  for (const w of words) if (w.length) set[signature(w)] = 1;
+  return set;
+}
 
 export interface Token {
   /** Text as written, without a trailing possessive; the cashtag's symbol without "$". */
@@ -61,6 +78,8 @@ export interface TokenizerRules {
   commaClauseWords: ReadonlySet<string>;
   /** Exchange prefixes (upper case): "NASDAQ: JD" keeps its colon inside the clause. */
   exchanges: ReadonlySet<string>;
+  /** Signatures of clauseWords and commaClauseWords. */
+  clauseSignatures: Uint8Array;
 }
 
 // Character classes in one table: one load per character in the hot loop.
@@ -93,11 +112,27 @@ const isLetter = (c: number): boolean => (CLASS[c]! & C_LETTER) !== 0;
 const isAlnum = (c: number): boolean => (CLASS[c]! & (C_LETTER | C_DIGIT)) !== 0;
 const isApos = (c: number): boolean => c === 39 || c === 0x2019;
 
-function makeToken(raw: string, kind: number, flags: number, start: number, end: number, dotted = false): Token {
-  let key = raw;
-  if (kind === K_WORD || kind === K_CASHTAG) {
+// Lower-casing a slice of a two-byte string (any text with a curly quote) is a slow runtime call in V8,
+// and news repeats its capitalised words: keep their keys.
+const keyCache = new Map<string, string>();
+const KEY_CACHE_MAX = 50_000;
+
+function keyOf(raw: string, dotted: boolean): string {
+  let key = keyCache.get(raw);
+  if (key === undefined) {
     key = raw.toLowerCase();
     if (dotted) key = key.replaceAll(".", "");
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+    keyCache.set(raw, key);
+  }
+  return key;
+}
+
+/** mixed: the word has an upper-case or non-ASCII letter, so its key differs from raw. */
+function makeToken(raw: string, kind: number, flags: number, start: number, end: number, dotted = false, mixed = true): Token {
+  let key = raw;
+  if (kind === K_WORD || kind === K_CASHTAG) {
+    if (mixed || dotted) key = keyOf(raw, dotted);
   }
   return { raw, key, kind, flags, start, end, sent: 0, clause: 0 };
 }
@@ -125,6 +160,7 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
       let letters = 0;
       let uppers = 0;
       let dotted = false;
+      let mixed = false;
       let j = i;
       let end = -1;
       while (j < to) {
@@ -133,6 +169,7 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
           if (isLetter(d)) {
             letters++;
             if (isUpperAscii(d)) uppers++;
+            else if (d >= 128) mixed = true;
             allDigits = false;
           }
           j++;
@@ -160,7 +197,10 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
         }
         if ((d === 46 || d === 45 || d === 38 || d === 0x2011) && isAlnum(next)) {
           if (d === 45 || d === 0x2011) flags |= F_HYPH;
-          else if (d === 46) dotted = true;
+          else if (d === 46) {
+            dotted = true;
+            flags |= F_DOT;
+          }
           allDigits = allDigits && d === 46 && isDigit(next);
           j++;
           continue;
@@ -175,7 +215,7 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
       const raw = text.slice(start, end);
       if (isUpperAscii(c) || (c >= 0xc0 && c < 0x2000 && text[start] !== text[start]!.toLowerCase())) flags |= F_CAP;
       if (letters >= 2 && uppers === letters) flags |= F_UPPER;
-      out.push(makeToken(raw, allDigits ? K_NUM : K_WORD, flags, start, end, dotted));
+      out.push(makeToken(raw, allDigits ? K_NUM : K_WORD, flags, start, end, dotted, mixed || uppers > 0));
       i = j;
       continue;
     }
@@ -289,7 +329,7 @@ function markLine(tokens: Token[], first: number, headline: boolean, rules: Toke
     if (capsLine) t.flags |= F_CAPSLINE;
     if (!newSentence && !newClause && t.kind === K_WORD) {
       const prev = tokens[i - 1]!;
-      if (rules.clauseWords.has(t.key) || (prev.raw === "," && rules.commaClauseWords.has(t.key))) newClause = true;
+      if (rules.clauseSignatures[signature(t.key)] && (rules.clauseWords.has(t.key) || (prev.raw === "," && rules.commaClauseWords.has(t.key)))) newClause = true;
     }
     if (newSentence) {
       sentences.push({ first: i, end: i });
