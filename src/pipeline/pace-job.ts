@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Pacer } from "../adapters/redis/pacer.ts";
 import type { DeliveryError } from "../core/delivery-errors.ts";
 import { DISCORD_GLOBAL_KEY, paceHolderOf, paceLimitsFor, pauseKeysFor, type PaceLimit, type WebhookTarget } from "../core/pacing.ts";
-import type { Destination } from "../core/store.ts";
+import type { Destination, Platform } from "../core/store.ts";
 
 /** The same shape as the deliver stage's "defer" outcome, so the stage can return it as is. */
 export interface PaceDefer {
@@ -27,6 +27,11 @@ export interface DeliveryPacingDeps {
   pacer: Pacer;
   /** WEBHOOKS_FILE entries, so a webhook destination (named) is paced per URL and per kind. */
   webhooks?: readonly (WebhookTarget & { name: string })[];
+  /**
+   * Pace only destinations of these platforms; absent = all. The app passes the platforms whose notifier
+   * talks to the real service, so a notifier handed in by a test or a benchmark is not held to Slack's pace.
+   */
+  platforms?: readonly Platform[];
   log?: Logger;
 }
 
@@ -35,7 +40,9 @@ const DEFAULT_PAUSE_MS = 1_000;
 
 export function createDeliveryPacing(deps: DeliveryPacingDeps): DeliveryPacing {
   const hooks = new Map((deps.webhooks ?? []).map((h) => [h.name, { kind: h.kind, url: h.url }]));
-  const limitsOf = (d: Destination): PaceLimit[] => paceLimitsFor(d, d.platform === "webhook" ? hooks.get(d.channel) : undefined);
+  const paced = deps.platforms ? new Set(deps.platforms) : undefined;
+  const limitsOf = (d: Destination): PaceLimit[] =>
+    paced && !paced.has(d.platform) ? [] : paceLimitsFor(d, d.platform === "webhook" ? hooks.get(d.channel) : undefined);
 
   return {
     async beforeSend(alertId, destination) {

@@ -251,4 +251,13 @@ describe("the deliver stage's pacing", () => {
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.join(" ")).not.toMatch(/secret|987|discord\.com/);
   });
+
+  it("paces only the platforms it is given, so an in-process test notifier is not held to Slack's pace", async () => {
+    const pacing = createDeliveryPacing({ pacer, platforms: ["discord"] });
+    for (let i = 0; i < 3; i++) expect(await pacing.beforeSend(`s${i}`, slack("C1"))).toBeUndefined();
+    await pacing.rateLimited(slack("C1"), new RateLimitedError("slow", 5_000));
+    expect(await pacing.beforeSend("s9", slack("C1"))).toBeUndefined();
+    for (let i = 0; i < 5; i++) expect(await pacing.beforeSend(`d${i}`, discord("555"))).toBeUndefined();
+    expect(await pacing.beforeSend("d5", discord("555"))).toMatchObject({ status: "defer" });
+  });
 });
