@@ -12,6 +12,7 @@ import { fetchFeed } from "./adapters/feeds/fetch-feed.ts";
 import { createRedisArticleStore } from "./adapters/redis/articles.ts";
 import { closeRedis, createRedisConnection } from "./adapters/redis/connection.ts";
 import { createRedisDeliveryStore, type DeliveryStore } from "./adapters/redis/deliveries.ts";
+import { createRedisDeadLetterStore, createRedisDestinationStore, type DeadLetterStore, type DestinationStore } from "./adapters/redis/destinations.ts";
 import { createRedisFeedStore, type FeedStore } from "./adapters/redis/feeds.ts";
 import { createRedisSeenStore } from "./adapters/redis/seen.ts";
 import { createRedisStoryStore } from "./adapters/redis/stories.ts";
@@ -85,6 +86,9 @@ export interface App {
   queues: PipelineQueues;
   feeds: FeedStore;
   deliveries: DeliveryStore;
+  /** Destinations disabled after a permanent failure, and undelivered alerts (`catalyst-bot deliveries`). */
+  destinations: DestinationStore;
+  deadLetters: DeadLetterStore;
   timeline: RedisTimelineStore;
   subscriptions: RedisSubscriptionStore;
   notifiers: ReadonlyMap<Platform, Notifier>;
@@ -125,7 +129,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const timeline = createRedisTimelineStore({ redis, prefix, retentionDays: config.TIMELINE_RETENTION_DAYS });
   const deliveries = createRedisDeliveryStore({ redis, prefix, retentionDays: config.TIMELINE_RETENTION_DAYS });
   const subscriptions = createRedisSubscriptionStore(redis, prefix);
-  const queues = createPipelineQueues(bull, prefix);
+  const destinations = createRedisDestinationStore({ redis, prefix });
+  const deadLetters = createRedisDeadLetterStore({ redis, prefix });
+  const queues = createPipelineQueues(bull, prefix, { attempts: config.DELIVERY_MAX_ATTEMPTS, backoffMs: config.DELIVERY_BACKOFF_MS });
   const ctx: AdapterContext = { config, log, redis, subscriptions, timeline, feeds };
 
   const notifiers = new Map<Platform, Notifier>();
@@ -164,6 +170,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     queues,
     feeds,
     deliveries,
+    destinations,
+    deadLetters,
     timeline,
     subscriptions,
     notifiers,
@@ -201,7 +209,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         if (notifiers.size === 0) log.warn("no notifier has credentials and console alerts are off: alerts will wait in the queue");
         workers.push(
           createDeliverWorker(
-            { notifiers, deliveries, log, ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}) },
+            { notifiers, deliveries, destinations, deadLetters, log, ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}) },
             { ...workerOpts, concurrency: config.DELIVER_CONCURRENCY },
           ),
         );

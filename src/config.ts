@@ -36,6 +36,10 @@ export const ConfigSchema = z.object({
   POLL_CONCURRENCY: int(1, 1_000).default(20),
   CLASSIFY_CONCURRENCY: int(1, 100).default(4),
   DELIVER_CONCURRENCY: int(1, 1_000).default(10),
+  /** Sends of one alert to one destination before it goes to the dead letters (`catalyst-bot deliveries`); waits for rate limits do not count. */
+  DELIVERY_MAX_ATTEMPTS: int(1, 100).default(8),
+  /** First wait before a failed send is retried; doubled each time (2 s: 2, 4, 8 ... 128 s, about 4 minutes in all). */
+  DELIVERY_BACKOFF_MS: int(10, 3_600_000).default(2_000),
   /** Alerts on stdout: "auto" = only when no Slack or Discord credentials are set. */
   CONSOLE_ALERTS: z.enum(["auto", "true", "false"]).default("auto"),
   CONSOLE_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),

@@ -1,8 +1,10 @@
 // Deliver stage: post one alert to one destination exactly once, threading follow-ups under the story's first post.
 import type { Logger } from "pino";
 import type { DeliveryStore } from "../adapters/redis/deliveries.ts";
+import type { DeadLetterStore, DestinationStore } from "../adapters/redis/destinations.ts";
 import type { AlertDeliverJob } from "../contracts/jobs.ts";
 import { DeliveryError } from "../core/delivery-errors.ts";
+import { permanentFailureInfo } from "../core/delivery-failures.ts";
 import type { Notifier } from "../core/notifier.ts";
 import type { Platform } from "../core/store.ts";
 import type { PostedMessage } from "../core/types.ts";
@@ -10,6 +12,10 @@ import type { PostedMessage } from "../core/types.ts";
 export interface DeliverDeps {
   notifiers: ReadonlyMap<Platform, Notifier>;
   deliveries: DeliveryStore;
+  /** Disabled destinations: a delivery to one is skipped without calling the platform. */
+  destinations?: DestinationStore;
+  /** Where alerts that were not delivered are kept for `catalyst-bot deliveries retry`. */
+  deadLetters?: DeadLetterStore;
   log: Logger;
   /** How long a send may take before another worker may assume it crashed and try again. */
   leaseMs?: number;
@@ -24,7 +30,9 @@ export interface DeliverDeps {
 export type DeliverOutcome =
   | { status: "sent"; message: PostedMessage; threaded: boolean }
   | { status: "already_done"; state: "sent" | "failed" }
-  | { status: "permanent_failure"; error: string; code?: string }
+  | { status: "permanent_failure"; error: string; code?: string; disabled?: string }
+  /** Its destination is disabled: nothing was sent, the alert waits in the dead letters until it is enabled. */
+  | { status: "skipped"; disabled: string; reason: string }
   /** Put the job back for delayMs without using up an attempt. */
   | { status: "defer"; delayMs: number; reason: string };
 
@@ -36,6 +44,20 @@ export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Pro
   const { destination } = job;
   let alert = job.alert;
   const leaseMs = deps.leaseMs ?? 60_000;
+
+  // First, before any wait or request: a destination disabled after a permanent failure costs the platform nothing.
+  const disabled = await deps.destinations?.disabledFor(destination);
+  if (disabled) {
+    const done = await deps.deliveries.get(alert.alertId, destination);
+    if (done?.state === "sent") return { status: "already_done", state: "sent" };
+    const reason = `${disabled.key} is disabled since ${disabled.firstAt}: ${disabled.reason}`;
+    await deps.deadLetters?.record(job, { kind: "skipped", error: reason, ...(disabled.code ? { code: disabled.code } : {}), attempts: 0 });
+    // Follow-ups of this story must not wait for an opener that will not be posted.
+    if (!alert.followUp) await deps.deliveries.clearThreadPending(alert.storyId, destination);
+    deps.log.debug({ alertId: alert.alertId, destination, disabled: disabled.key }, "delivery skipped: destination disabled");
+    return { status: "skipped", disabled: disabled.key, reason };
+  }
+
   const notifier = deps.notifiers.get(destination.platform);
   if (!notifier) {
     // Not recorded as failed: once the operator adds the credentials, a retry of this job can still post.
@@ -71,11 +93,26 @@ export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Pro
     if (err instanceof DeliveryError && err.kind === "permanent") {
       await deps.deliveries.recordFailed(alert.alertId, destination, err.message, err.code);
       if (!alert.followUp) await deps.deliveries.clearThreadPending(alert.storyId, destination);
-      deps.log.error(
-        { alertId: alert.alertId, destination, code: err.code },
-        `delivery failed for good, the operator must act: ${err.message}`,
-      );
-      return { status: "permanent_failure", error: err.message, ...(err.code ? { code: err.code } : {}) };
+      const letter = await deps.deadLetters?.record(job, { kind: "permanent", error: err.message, ...(err.code ? { code: err.code } : {}), attempts: 1 });
+      const info = permanentFailureInfo(destination.platform, err.code);
+      let disabledKey: string | undefined;
+      if (info.scope !== "alert" && deps.destinations) {
+        const { record, created } = await deps.destinations.disable(destination, info.scope, err.message, err.code);
+        disabledKey = record.key;
+        if (created) {
+          deps.log.error(
+            { alertId: alert.alertId, destination, code: err.code, disabled: record.key, scope: info.scope },
+            `DISABLED ${record.key}: ${info.meaning}. Later alerts to it are kept, not sent. To fix: ${info.action}; ` +
+              `then run 'catalyst-bot deliveries enable ${record.key}' and 'catalyst-bot deliveries retry --all'. (${err.message})`,
+          );
+        }
+      } else {
+        deps.log.error(
+          { alertId: alert.alertId, destination, code: err.code, deadLetter: letter?.id },
+          `delivery failed for good: ${err.message}. ${info.action}; 'catalyst-bot deliveries explain ${letter?.id ?? alert.alertId}' tells more.`,
+        );
+      }
+      return { status: "permanent_failure", error: err.message, ...(err.code ? { code: err.code } : {}), ...(disabledKey ? { disabled: disabledKey } : {}) };
     }
     await deps.deliveries.release(alert.alertId, destination);
     if (err instanceof DeliveryError && err.kind === "rate_limited") {

@@ -28,14 +28,23 @@ export interface PipelineQueues {
 
 export const schedulerIdFor = (feedId: string) => `poll-${feedId}`;
 
-export function createPipelineQueues(connection: ConnectionOptions, prefix: string): PipelineQueues {
+/** Overrides of the delivery jobs' retry policy (DELIVERY_MAX_ATTEMPTS, DELIVERY_BACKOFF_MS). */
+export interface DeliveryRetryOptions {
+  attempts: number;
+  backoffMs: number;
+}
+
+export function createPipelineQueues(connection: ConnectionOptions, prefix: string, deliveryRetry?: DeliveryRetryOptions): PipelineQueues {
+  const deliverDefaults = deliveryRetry
+    ? { ...JOB_DEFAULTS["alert-deliver"], attempts: deliveryRetry.attempts, backoff: { type: "exponential", delay: deliveryRetry.backoffMs } }
+    : JOB_DEFAULTS["alert-deliver"];
   const feedPoll = new Queue<FeedPollJob>(QUEUES.feedPoll, { connection, prefix, defaultJobOptions: JOB_DEFAULTS["feed-poll"] });
   const articleClassify = new Queue<ArticleClassifyJob>(QUEUES.articleClassify, {
     connection,
     prefix,
     defaultJobOptions: JOB_DEFAULTS["article-classify"],
   });
-  const alertDeliver = new Queue<AlertDeliverJob>(QUEUES.alertDeliver, { connection, prefix, defaultJobOptions: JOB_DEFAULTS["alert-deliver"] });
+  const alertDeliver = new Queue<AlertDeliverJob>(QUEUES.alertDeliver, { connection, prefix, defaultJobOptions: deliverDefaults });
   return {
     feedPoll,
     articleClassify,

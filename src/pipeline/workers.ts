@@ -4,8 +4,11 @@ import type { Logger } from "pino";
 import { QUEUES } from "../contracts/queues.ts";
 import { AlertDeliverJobSchema, ArticleClassifyJobSchema, FeedPollJobSchema } from "../contracts/jobs.ts";
 import { parsePayload } from "../contracts/validate.ts";
+import type { AlertDeliverJob } from "../contracts/jobs.ts";
+import { DeliveryError } from "../core/delivery-errors.ts";
 import { classifyArticle, type ClassifyDeps } from "./classify.ts";
 import { deliverAlert, NoNotifierError, type DeliverDeps } from "./deliver.ts";
+import { deadLetterId } from "../adapters/redis/destinations.ts";
 import { pollFeed, type PollDeps } from "./poll.ts";
 import type { PipelineQueues } from "./queues.ts";
 
@@ -58,6 +61,29 @@ export function createClassifyWorker(deps: ClassifyDeps, queues: PipelineQueues,
   return logFailures(worker, opts.log, QUEUES.articleClassify);
 }
 
+/**
+ * A send that failed in a way that may pass: noted for `deliveries explain`, and on the last attempt
+ * (BullMQ's attempts, DELIVERY_MAX_ATTEMPTS) kept as a dead letter with its job, for `deliveries retry`.
+ */
+async function failedAttempt(job: Job, payload: AlertDeliverJob, err: unknown, deps: DeliverDeps, log: Logger, last = false): Promise<void> {
+  if (!deps.deadLetters) return;
+  const attempt = job.attemptsMade + 1;
+  const error = err instanceof Error ? err.message : String(err);
+  const code = err instanceof DeliveryError ? err.code : err instanceof NoNotifierError ? "no_notifier" : undefined;
+  const detail = { error, ...(code ? { code } : {}) };
+  try {
+    await deps.deadLetters.noteFailure(payload.alert.alertId, payload.destination, { at: new Date().toISOString(), attempt, ...detail });
+    if (!last && attempt < (job.opts.attempts ?? 1)) return;
+    const letter = await deps.deadLetters.record(payload, { kind: "failed", attempts: attempt, ...detail });
+    log.error(
+      { jobId: job.id, alertId: payload.alert.alertId, destination: payload.destination, deadLetter: letter.id, attempts: attempt },
+      `delivery gave up after ${attempt} attempts: ${error}. Kept as ${letter.id}: when the cause is gone, run 'catalyst-bot deliveries retry ${letter.id}'.`,
+    );
+  } catch (storeErr) {
+    log.error({ jobId: job.id, err: storeErr instanceof Error ? storeErr.message : String(storeErr) }, "could not record a failed delivery attempt");
+  }
+}
+
 export function createDeliverWorker(deps: DeliverDeps, opts: WorkerOptions): Worker {
   const worker = new Worker(
     QUEUES.alertDeliver,
@@ -68,16 +94,22 @@ export function createDeliverWorker(deps: DeliverDeps, opts: WorkerOptions): Wor
         outcome = await deliverAlert(payload, deps);
       } catch (err) {
         if (err instanceof NoNotifierError) opts.log.error({ jobId: job.id, destination: payload.destination }, err.message);
+        await failedAttempt(job, payload, err, deps, opts.log);
         throw err;
       }
       if (outcome.status === "defer") {
-        if (payload.deferrals >= MAX_DEFERRALS) throw new Error(`gave up waiting after ${MAX_DEFERRALS} deferrals: ${outcome.reason}`);
+        if (payload.deferrals >= MAX_DEFERRALS) {
+          const err = new UnrecoverableError(`gave up waiting after ${MAX_DEFERRALS} deferrals: ${outcome.reason}`);
+          await failedAttempt(job, payload, err, deps, opts.log, true);
+          throw err;
+        }
         opts.log.info({ jobId: job.id, delayMs: outcome.delayMs, reason: outcome.reason }, "delivery deferred");
         await job.updateData({ ...payload, deferrals: payload.deferrals + 1 });
         await job.moveToDelayed(Date.now() + outcome.delayMs, token);
         throw new DelayedError();
       }
       if (outcome.status === "permanent_failure") throw new UnrecoverableError(outcome.error);
+      if (outcome.status === "sent" && job.attemptsMade > 0) await deps.deadLetters?.clearFailures(deadLetterId(payload.alert.alertId, payload.destination));
       return outcome.status;
     },
     { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 10 },

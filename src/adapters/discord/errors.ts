@@ -30,7 +30,8 @@ export function toDeliveryError(err: unknown, what: string): DeliveryError {
     const known = code !== undefined ? PERMANENT_CODES[code] : undefined;
     if (known) return new PermanentDeliveryError(`${what}: ${known} (Discord code ${code})`, codeText);
     if (err.status === 401) {
-      return new PermanentDeliveryError(`${what}: Discord refused the bot token (401): set a valid DISCORD_TOKEN and restart`, codeText);
+      // Discord's body says code 0 for a 401: report the status, so the deliverer disables the whole token.
+      return new PermanentDeliveryError(`${what}: Discord refused the bot token (401): set a valid DISCORD_TOKEN and restart`, "401");
     }
     if (err.status === 403 || err.status === 404) {
       return new PermanentDeliveryError(`${what}: Discord answered ${err.status} (${err.message}): check the channel still exists and the bot may post there`, codeText);

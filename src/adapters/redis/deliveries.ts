@@ -23,6 +23,8 @@ export interface DeliveryStore {
   release(alertId: string, destination: Destination): Promise<void>;
   recordSent(alertId: string, destination: Destination, message: PostedMessage): Promise<void>;
   recordFailed(alertId: string, destination: Destination, error: string, code?: string): Promise<void>;
+  /** Forgets a "failed" record (never a "sent" one), so `deliveries retry` can send it once its cause is fixed. */
+  reopenFailed(alertId: string, destination: Destination): Promise<boolean>;
   get(alertId: string, destination: Destination): Promise<DeliveryRecord | undefined>;
   /** Marks that the story's first alert is on its way to this destination, so follow-ups wait for it. */
   markThreadPending(storyId: string, destination: Destination): Promise<void>;
@@ -40,6 +42,11 @@ return false
 `;
 const DEL_IF_PENDING = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+const DEL_IF_FAILED = `
+local cur = redis.call('GET', KEYS[1])
+if cur and cjson.decode(cur).state == 'failed' then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
 const PENDING = JSON.stringify({ state: "pending" });
@@ -68,6 +75,9 @@ export function createRedisDeliveryStore(deps: { redis: Redis; prefix: string; r
     async recordFailed(alertId, destination, error, code) {
       const rec: DeliveryRecord = { state: "failed", at: at(), error, ...(code ? { code } : {}) };
       await deps.redis.set(dkey(alertId, destination), JSON.stringify(rec), "EX", ttl);
+    },
+    async reopenFailed(alertId, destination) {
+      return (await deps.redis.eval(DEL_IF_FAILED, 1, dkey(alertId, destination))) === 1;
     },
     async get(alertId, destination) {
       const raw = await deps.redis.get(dkey(alertId, destination));
