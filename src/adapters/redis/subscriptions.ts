@@ -11,6 +11,8 @@ import { CATALYST_SLUGS, type CatalystSlug } from "../../core/catalysts.ts";
 import type { Destination, Platform, Subscription, SubscriptionStore } from "../../core/store.ts";
 
 export interface RedisSubscriptionStore extends SubscriptionStore {
+  /** Every platform and tenant that has at least one subscription (for backups), sorted. */
+  tenants(): Promise<Array<{ platform: Platform; tenant: string }>>;
   /** Closes the connection used for read-modify-write transactions (not the one passed in). */
   close(): Promise<void>;
 }
@@ -152,6 +154,26 @@ export function createRedisSubscriptionStore(redis: Redis, prefix: string): Redi
         if (sub) out.push(sub);
       }
       return out;
+    },
+
+    async tenants() {
+      // The prefix is matched literally: glob characters in it are escaped for SCAN's MATCH.
+      const head = `${prefix}:subs:`;
+      const pattern = `${head.replace(/[\\*?[\]]/g, "\\$&")}*`;
+      const found = new Map<string, { platform: Platform; tenant: string }>();
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 500);
+        cursor = next;
+        for (const key of keys) {
+          const parts = key.slice(head.length).split(":");
+          if (parts.length !== 2 || !parts[0] || !parts[1]) continue;
+          found.set(key, { platform: decodeURIComponent(parts[0]) as Platform, tenant: decodeURIComponent(parts[1]) });
+        }
+      } while (cursor !== "0");
+      // Code-unit order, not the locale's: backups of the same data come out byte-identical everywhere.
+      const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      return [...found.values()].sort((a, b) => cmp(a.platform, b.platform) || cmp(a.tenant, b.tenant));
     },
 
     async close() {
