@@ -9,6 +9,8 @@ import { createOpsServer, listenOpsServer, type OpsServerOptions } from "../../s
 import { createMetrics } from "../../src/adapters/metrics.ts";
 import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
 import { startPrivateRedis, type PrivateRedis } from "../../src/adapters/redis/private-server.ts";
+import { serveOps } from "../../src/adapters/http/serve.ts";
+import { pino } from "pino";
 
 const PASSWORD = "correct horse battery staple";
 
@@ -263,5 +265,50 @@ describe("queue board at /admin/queues", () => {
     });
     expect(own.status).toBe(200);
     expect(await q.isPaused()).toBe(true);
+  });
+});
+
+describe("serveOps (what catalyst-bot start runs)", () => {
+  function recordingLog() {
+    const lines: string[] = [];
+    return { lines, log: pino({ level: "info" }, { write: (l: string) => void lines.push(l) }) };
+  }
+
+  it("is off with HTTP_PORT=0, serves on HTTP_HOST:HTTP_PORT otherwise, and reports stopped workers on /readyz", async () => {
+    const { log, lines } = recordingLog();
+    const metrics = createMetrics({ defaultMetrics: false });
+    const base = { redis, metrics, queues: [], log };
+    expect(await serveOps({ ...base, config: { HTTP_PORT: 0, HTTP_HOST: "127.0.0.1" } })).toBeUndefined();
+
+    let running = 3;
+    const port = await closedPort();
+    const server = await serveOps({
+      ...base,
+      config: { HTTP_PORT: port, HTTP_HOST: "127.0.0.1" },
+      workers: async () => ({ workers: 3, workersRunning: running }),
+    });
+    expect(server).toBeDefined();
+    cleanup.push(() => new Promise((r) => server?.close(r)));
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    running = 2;
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { checks: Record<string, string> }).checks.workers).toMatch(/1 of 3 workers are not running/);
+    expect(lines.join("")).toMatch(/ops server/);
+    // The board stays off without a password.
+    expect((await fetch(`http://127.0.0.1:${port}/admin/queues`)).status).toBe(404);
+  });
+
+  it("logs a busy port and lets the bot run on without the server", async () => {
+    const { log, lines } = recordingLog();
+    const metrics = createMetrics({ defaultMetrics: false });
+    const port = await closedPort();
+    const config = { HTTP_PORT: port, HTTP_HOST: "127.0.0.1", ADMIN_PASSWORD: PASSWORD };
+    const first = await serveOps({ redis, metrics, queues: [], log, config });
+    cleanup.push(() => new Promise((r) => first?.close(r)));
+    expect(await serveOps({ redis, metrics, queues: [], log, config })).toBeUndefined();
+    const logged = lines.join("");
+    expect(logged).toMatch(/EADDRINUSE.*HTTP_PORT/);
+    expect(logged).not.toContain(PASSWORD);
   });
 });
