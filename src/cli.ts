@@ -4,6 +4,8 @@ const USAGE = `usage: catalyst-bot <command> [options]
 commands:
   start                      run the bot: poller, workers and every adapter that has credentials
   feeds list|add|remove|enable  manage the polled feeds at run time and show their health
+  deliveries list|explain|retry|enable
+                             undelivered alerts and disabled destinations: why, and send them again
   subscriptions export|import   back up every channel's subscriptions as JSON, and restore them
   classify                   classify JSON Lines articles from stdin to stdout (no Redis needed)
   universe import FILE       add companies from SEC's company_tickers.json to config/universe/local.json
@@ -18,6 +20,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   start: () => import("./cli/start.ts"),
   feeds: () => import("./cli/feeds.ts"),
+  deliveries: () => import("./cli/deliveries.ts"),
   subscriptions: () => import("./cli/subscriptions.ts"),
   classify: () => import("./cli/classify.ts"),
   universe: () => import("./cli/universe.ts"),
