@@ -1,7 +1,7 @@
 // The ops HTTP server on loopback against real Redis: liveness, readiness (Redis down, wrong eviction policy), metrics, the queue board.
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:net";
-import type { Server as HttpServer } from "node:http";
+import { request, type Server as HttpServer } from "node:http";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, inject } from "vitest";
@@ -222,6 +222,22 @@ describe("queue board at /admin/queues", () => {
     expect((await fetch(`${base}/admin/queues`, { headers: { authorization: basic("admin", "wrong password") } })).status).toBe(401);
     expect((await fetch(`${base}/admin/queues`, { headers: { authorization: basic("root", PASSWORD) } })).status).toBe(401);
     expect((await fetch(`${base}/admin/queues/api/queues`, { headers: { authorization: "Bearer x" } })).status).toBe(401);
+  });
+
+  it("routes a path with dot segments by its normalised form: through the password check, then to the right board route", async () => {
+    const base = await serve({ redis, queues: [queue(`ops-${randomUUID()}`)], adminPassword: PASSWORD });
+    // fetch() would normalise the path itself: send it raw.
+    const raw = (headers: Record<string, string>) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        const req = request(base, { path: "/healthz/../admin/queues/api/queues", headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    expect(await raw({})).toBe(401);
+    expect(await raw({ authorization: basic("admin", PASSWORD) })).toBe(200);
   });
 
   it("serves the board, its assets and its API with the right password", async () => {

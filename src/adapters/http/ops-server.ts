@@ -152,7 +152,8 @@ export function createOpsServer(options: OpsServerOptions): Server {
   const board = password ? createBoard(options.queues ?? []) : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname; // normalised: "/x/../admin/queues" is the board, and goes through its password check
 
     if (path === BOARD_PATH || path.startsWith(`${BOARD_PATH}/`)) {
       if (!board || !password) {
@@ -169,8 +170,7 @@ export function createOpsServer(options: OpsServerOptions): Server {
         return;
       }
       // The board's routes are relative to where it is mounted.
-      req.url = (req.url ?? "/").slice(BOARD_PATH.length) || "/";
-      if (!req.url.startsWith("/")) req.url = `/${req.url}`;
+      req.url = `${path.slice(BOARD_PATH.length) || "/"}${url.search}`;
       board(req, res, (err) => {
         if (err) options.log?.error({ err: err instanceof Error ? err.message : String(err) }, "queue board error");
         if (!res.headersSent) json(res, err ? 500 : 404, { error: err ? "The queue board failed; see the bot's log." : "Not found" });
