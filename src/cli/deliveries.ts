@@ -110,7 +110,7 @@ async function list(ctx: Ctx): Promise<number> {
       STATE[l.kind],
       destinationKey(l.destination),
       cut(alertLabel(l), 48),
-      cut(`${l.code ? `${l.code}: ` : ""}${l.error}`, 70),
+      cut(l.kind === "skipped" ? `not sent: destination disabled${l.code ? ` (${l.code})` : ""}` : `${l.code ? `${l.code}: ` : ""}${l.error}`, 70),
       String(l.attempts),
       when(l.lastAt),
     ]);
