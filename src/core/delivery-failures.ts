@@ -80,6 +80,7 @@ export function permanentFailureInfo(platform: Platform, code: string | undefine
 /** What a failure that may pass (a 5xx, a timeout, the network) means, for the dead-letter explanation. */
 export function transientFailureInfo(platform: Platform, code: string | undefined): { meaning: string; action: string } {
   const c = code ?? "";
+  if (c === "no_notifier") return { meaning: `the deliverer had no ${platform} credentials`, action: `set the ${platform} settings (README, "Settings") for every deliverer process and restart it` };
   if (c === "network") return { meaning: `${platform} could not be reached (DNS, refused, reset or timeout)`, action: "check the bot host's network (DNS, firewall, proxy) and the platform's status page" };
   if (/^5\d\d$/.test(c)) return { meaning: `${platform} answered HTTP ${c} (a server error on their side)`, action: "check the platform's status page: it was failing on its side" };
   return { meaning: `a failure that may pass (${c || "no code"})`, action: "read the error above and remove its cause" };
