@@ -149,6 +149,16 @@ const priceMovesAndWords: Case[] = [
   { name: "buying back into the market is not a buyback", text: "Investors are buying back into Chinese stocks like NetEase.", pairs: [] },
   { name: "launching a wave of valuations is not a product", text: "That could end up launching a wave of higher valuations for Baidu.", pairs: [], notArticle: ["product"] },
   { name: "listed companies is not a listing", text: "Hong Kong listed companies such as Lenovo spent more on research.", pairs: [] },
+  { name: "a software upgrade is not an analyst upgrade", text: "Tesla pushed a software upgrade to its cars overnight.", pairs: [], notArticle: ["analyst"] },
+  { name: "customer acquisition costs are not M&A", text: "Pinduoduo owner PDD Holdings cut customer acquisition costs sharply.", pairs: [] },
+  { name: "a ruling party is not a court ruling", text: "Japan's ruling party backed a plan that would help Toyota.", pairs: [] },
+  { name: "a payment settlement system is not a legal settlement", text: "Visa Inc. expanded its payment settlement system to Asia.", pairs: [] },
+  { name: "retiring debt is not a management change", text: "Ford will retire debt with the proceeds.", pairs: [] },
+  { name: "the economy's outlook is not company guidance", text: "Alibaba rose on a brighter outlook for Chinese consumers.", pairs: [] },
+  { name: "an insurance payout is not a dividend", text: "AIA Group said the insurance payout to victims would be quick.", pairs: [] },
+  { name: "a comparison with last year keeps the results", text: "Baidu said its net profit rose 20% from last year.", pairs: ["BIDU/earnings"] },
+  { name: "a buyback last year is background", text: "Meituan completed a buyback last year.", pairs: [] },
+  { name: "job listings are not a listing", text: "Kanzhun said job listings on its app rose in May, and Trip.com hired.", pairs: [] },
 ];
 
 const attachment: Case[] = [

@@ -35,8 +35,8 @@ export const CueConfigSchema = z
     not: z.array(Pattern).default([]),
     /** Words before a cue (same clause, within negationWindow tokens) that negate it. */
     negation: z.array(Pattern),
-    /** Phrases that look like negation but are not ("not only"). */
-    notNegation: z.array(Pattern).default([]),
+    /** Phrases that neutralise the markers inside them: "not only" is no negation, "from last year" no background. */
+    notMarkers: z.array(Pattern).default([]),
     negationWindow: z.number().int().min(1).max(20).default(6),
     /** Earlier in the same clause: the cue is about unnamed or hypothetical firms ("other tech firms", "if"). */
     speculation: z.array(Pattern),

@@ -14,7 +14,7 @@ export { ClassifierConfigSchema } from "./config.ts";
 
 // Marker kinds of the cue config (negation, speculation, ...), matched in the same pass as the cues.
 const NEG = 1;
-const NOT_NEG = 2;
+const NOT_MARKER = 2;
 const SPEC = 3;
 const BG = 4;
 const CONCESS = 5;
@@ -101,7 +101,7 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
     for (const p of list) markers.add(p, kind);
   };
   addAll(config.cues.negation, NEG);
-  addAll(config.cues.notNegation, NOT_NEG);
+  addAll(config.cues.notMarkers, NOT_MARKER);
   addAll(config.cues.speculation, SPEC);
   addAll(config.cues.background, BG);
   addAll(config.cues.backgroundSentence, BG_SENTENCE);
@@ -155,14 +155,18 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
   const markers: Marker[] = [];
   const years = new Uint8Array(clauses.length);
   let cueFrom = 0;
+  let markerFrom = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === K_PUNCT) continue;
     const limit = clauses[t.clause]!.end;
     if (t.flags & F_NEG) markers.push({ kind: NEG, first: i, end: i + 1, clause: t.clause });
     const entry = c.phraseSignatures[signature(t.key)] ? c.phrases.get(t.key) : undefined;
-    const mk = entry?.[1] && longestOf(entry[1], tokens, i, limit);
-    if (mk) markers.push({ kind: mk.pattern.payload, first: i, end: mk.end, clause: t.clause });
+    const mk = i >= markerFrom && entry?.[1] ? longestOf(entry[1], tokens, i, limit) : undefined;
+    if (mk) {
+      if (mk.pattern.payload === NOT_MARKER) markerFrom = mk.end;
+      else markers.push({ kind: mk.pattern.payload, first: i, end: mk.end, clause: t.clause });
+    }
     if (t.kind === K_NUM && t.raw.length === 4) {
       const year = Number(t.raw);
       if (year >= 1980 && year <= 2100) {
