@@ -122,7 +122,11 @@ async function list(ctx: Ctx): Promise<number> {
 
 function findDisabled(all: DisabledDestination[], ref: string): DisabledDestination | undefined {
   const norm = ref.replaceAll(":", "/");
-  return all.find((d) => d.key === ref || d.key === norm) ?? all.find((d) => d.scope === "channel" && d.destination.channel === ref);
+  const exact = all.find((d) => d.key === ref || d.key === norm);
+  if (exact) return exact;
+  // A bare channel id or webhook name, when it names one disabled channel only.
+  const byChannel = all.filter((d) => d.scope === "channel" && d.destination.channel === ref);
+  return byChannel.length === 1 ? byChannel[0] : undefined;
 }
 
 async function explain(ctx: Ctx, ref: string): Promise<number> {
