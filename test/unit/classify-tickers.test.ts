@@ -51,6 +51,10 @@ const quotesAndCodes: Case[] = [
   { name: "Shanghai code of a dual-listed bank", text: "601398.SS was little changed in Shanghai.", tickers: ["1398.HK"] },
   { name: "Shenzhen code", text: "The battery maker, 300750.SZ, rose to a record.", tickers: ["3750.HK"] },
   { name: "quote with exchange prefix in parentheses", text: "Baidu Inc. (NASDAQ:BIDU) said its robotaxi fleet passed a milestone.", tickers: ["BIDU"] },
+  { name: "Reuters code of a US listing", text: "Shares of the company (BABA.N) rose in New York.", tickers: ["BABA"] },
+  { name: "Bloomberg code of a Hong Kong listing", text: "The carmaker (1211 HK) cut prices again.", tickers: ["1211.HK"] },
+  { name: "Bloomberg code of a Shanghai listing", text: "The liquor maker's rival (600519 CH) fell.", tickers: ["600519.SS"] },
+  { name: "a number and a word in parentheses that are no code", text: "The deal (500 MW) was signed on Monday.", tickers: [] },
 ];
 
 const names: Case[] = [

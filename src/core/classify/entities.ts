@@ -121,7 +121,21 @@ function lookupCode(index: EntityIndex, raw: string): Company | undefined {
   const direct = index.bySymbol.get(upper);
   if (direct) return direct;
   const m = /^(\d{1,5})\.HK$/.exec(upper);
-  return m ? index.bySymbol.get(symbolFor(m[1]!, ".HK")) : undefined;
+  if (m) return index.bySymbol.get(symbolFor(m[1]!, ".HK"));
+  // Reuters codes of US listings (BABA.N, AAPL.O) and "BABA.US".
+  const us = /^([A-Z][A-Z0-9-]*)\.(US|N|O|OQ|K|A|P)$/.exec(upper);
+  return us ? index.bySymbol.get(us[1]!) : undefined;
+}
+
+/** Bloomberg-style codes in parentheses: "(9988 HK)", "(600519 CH)", "(7203 JP)", "(BABA US)". */
+function bloombergCode(index: EntityIndex, code: Token, market: Token): Company | undefined {
+  const m = market.raw;
+  if (m === "US") return code.kind === K_WORD ? index.bySymbol.get(code.raw.toUpperCase()) : undefined;
+  if (code.kind !== K_NUM) return undefined;
+  if (m === "HK") return index.bySymbol.get(symbolFor(code.raw, ".HK"));
+  if (m === "JP" || m === "JT") return index.bySymbol.get(`${code.raw}.T`);
+  if (m === "CH" || m === "C1" || m === "C2") return index.bySymbol.get(`${code.raw}${code.raw.startsWith("6") ? ".SS" : ".SZ"}`);
+  return undefined;
 }
 
 function aliasAt(index: EntityIndex, tokens: readonly Token[], at: number): AliasEntry | undefined {
@@ -164,6 +178,14 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
         // or a price follows, or the same company was named just before ("Allstate (ALL)").
         const q = tokens[i + 1]!;
         const after = tokens[i + 2]!;
+        if (i + 3 < n && tokens[i + 3]!.raw === ")" && after.kind === K_WORD) {
+          const c = bloombergCode(index, q, after);
+          if (c) {
+            push(c, M_CUE, i + 1, i + 3);
+            i += 3;
+            continue;
+          }
+        }
         if ((q.kind === K_WORD || q.kind === K_NUM) && (after.raw === ")" || after.raw === "," || after.raw === ";" || after.kind === K_NUM)) {
           const c = lookupCode(index, q.raw);
           if (c) {
