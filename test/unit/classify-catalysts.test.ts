@@ -81,6 +81,7 @@ const perSlug: Case[] = [
   // geopolitics
   { name: "geopolitics: tariffs on a company", text: "Apple warned that tariffs would add $900 million to its costs.", pairs: ["AAPL/geopolitics"] },
   { name: "geopolitics: export controls on chips", text: "Nvidia said new export controls would hit its sales in China.", pairs: ["NVDA/geopolitics"] },
+  { name: "geopolitics: the US and China agree", text: "The U.S. and China agreed on a framework deal during talks in Madrid.", pairs: [], article: ["geopolitics"] },
   { name: "geopolitics: US-China talks are article-level", text: "Hopes rose for a US-China trade deal before the summer.", pairs: [], article: ["geopolitics"] },
   // product
   { name: "product: launches a model", text: "Baidu launched a new AI model for coding.", pairs: ["BIDU/product"] },
@@ -99,6 +100,7 @@ const perSlug: Case[] = [
   // management
   { name: "management: CEO steps down", text: "Baidu said its chief financial officer will step down next month.", pairs: ["BIDU/management"] },
   { name: "management: appoints a chairman", text: "JD.com appointed a new chairman on Monday.", pairs: ["JD/management"] },
+  { name: "management: a founder sells shares", text: "Shares of Pop Mart fell after the toymaker's founder sold shares worth HK$2 billion.", pairs: ["9992.HK/management"] },
   { name: "management: resignation", text: "The resignation of Lenovo's president surprised investors.", pairs: ["0992.HK/management"] },
   // legal
   { name: "legal: lawsuit", text: "Apple faces a lawsuit over its app store fees.", pairs: ["AAPL/legal"] },
@@ -158,6 +160,7 @@ const priceMovesAndWords: Case[] = [
   { name: "an insurance payout is not a dividend", text: "AIA Group said the insurance payout to victims would be quick.", pairs: [] },
   { name: "a comparison with last year keeps the results", text: "Baidu said its net profit rose 20% from last year.", pairs: ["BIDU/earnings"] },
   { name: "a buyback last year is background", text: "Meituan completed a buyback last year.", pairs: [] },
+  { name: "a question reports nothing", text: "Should you invest $1,000 in Nio right now? Will Xiaomi buy back shares?", pairs: [], notArticle: ["capex", "buyback"] },
   { name: "job listings are not a listing", text: "Kanzhun said job listings on its app rose in May, and Trip.com hired.", pairs: [] },
 ];
 
@@ -172,6 +175,7 @@ const attachment: Case[] = [
   { name: "a company mentioned after the cue with from", text: "The data center will use AI chips from Huawei and Cambricon, including those from Alibaba.", pairs: ["688256.SS/product", "BABA/product"] },
   { name: "the headline carries the catalyst", text: "Shares jumped in early trade.", title: "Xiaomi announces $1.3 billion buyback", pairs: ["1810.HK/buyback"] },
   { name: "a source bank does not get the catalyst it reports", text: "Goldman Sachs said Meituan will report earnings on Friday.", pairs: ["3690.HK/earnings"] },
+  { name: "a broker's rating on the stock goes to the company before", text: "Pop Mart fell 8%. Morgan Stanley analysts kept their overweight rating on the stock.", pairs: ["9992.HK/analyst"] },
   { name: "a broker upgrading two companies", text: "Citi upgraded both Baidu and NetEase to buy.", pairs: ["BIDU/analyst", "NTES/analyst"] },
 ];
 

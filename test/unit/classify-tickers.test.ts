@@ -69,6 +69,7 @@ const names: Case[] = [
   { name: "Alibaba Health is not Alibaba", text: "Alibaba Health widened its online pharmacy network.", tickers: ["0241.HK"] },
   { name: "JD Health is not JD.com", text: "JD Health expanded same-day delivery of prescription drugs.", tickers: ["6618.HK"] },
   { name: "JD.com with a dot", text: "JD.com opened three new warehouses in Europe.", tickers: ["JD"] },
+  { name: "names and codes that end a sentence", text: "Europe's warehouses now belong to JD.com. The seller was 9988.HK.", tickers: ["BABA", "JD"] },
   { name: "Chinese name", text: "阿里巴巴今日宣布新的回购计划。", tickers: ["BABA"] },
   { name: "Japanese name maps to the US listing", text: "トヨタ announced new hybrid models for the domestic market.", tickers: ["TM"] },
   { name: "company names in a list", text: "Xiaomi, Lenovo and ZTE all shipped more handsets in the second quarter.", tickers: ["0763.HK", "0992.HK", "1810.HK"] },

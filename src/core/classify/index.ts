@@ -314,12 +314,12 @@ function resolvePronoun(s: State, clause: number, sent: number): Company | undef
   const pronoun = markers.find((m) => m.kind === PRONOUN && m.clause === clause) ?? elidedSubject(tok, clause);
   if (!pronoun) return undefined;
   // A private firm or person as the clause's subject owns the pronoun ("while ByteDance launched its model").
-  for (const m of mentions) if (m.clause === clause && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
+  for (const m of mentions) if (!m.company && m.clause === clause && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
   let inSentence = false;
   for (const m of mentions) {
-    if (m.sent !== sent) continue;
+    if (m.sent !== sent || !usable(m)) continue;
     inSentence = true;
-    if (m.first < clauseFirst && usable(m)) return m.company;
+    if (m.first < clauseFirst) return m.company;
   }
   // Back to the subject of the sentence before: at the start of a sentence ("It said ..."), or a definite
   // description anywhere in a sentence that names no company ("cut their price target on the stock").
@@ -414,9 +414,17 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
   const perCompany = new Map<Company, Map<CatalystSlug, CatalystHit>>();
   const articleLevel = new Set<CatalystSlug>();
 
+  // A question reports nothing ("Should you invest $1,000 in Nio right now?").
+  const questions = new Uint8Array(tok.sentences.length);
+  tok.sentences.forEach((span, k) => {
+    const last = tokens[span.end - 1];
+    if (last && (last.raw === "?" || last.raw === "？")) questions[k] = 1;
+  });
+
   for (const cue of cues) {
     const clause = tokens[cue.first]!.clause;
-    if ((years[clause]! & 3) === 1 || lookingBack[tokens[cue.first]!.sent]) continue;
+    const sent = tokens[cue.first]!.sent;
+    if ((years[clause]! & 3) === 1 || lookingBack[sent] || questions[sent]) continue;
     const verdict = judge(c, s, cue, runStart[clause]!, runEnd[clause]!);
     if (verdict < 0) continue;
     if (MARKET_LEVEL_CATALYSTS.has(cue.slug)) {

@@ -211,7 +211,15 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
         }
         break;
       }
-      if (end < 0) end = j;
+      if (end < 0) {
+        end = j;
+        // "U.S.", "p.m.": the closing period of a dotted abbreviation belongs to it, so "U.S. and China"
+        // reads as three words to the patterns.
+        if (dotted && j < to && text.charCodeAt(j) === 46 && !isAlnum(j + 1 < to ? text.charCodeAt(j + 1) : 0) && INITIALS.test(text.slice(start, j))) {
+          j++;
+          end = j;
+        }
+      }
       const raw = text.slice(start, end);
       if (isUpperAscii(c) || (c >= 0xc0 && c < 0x2000 && text[start] !== text[start]!.toLowerCase())) flags |= F_CAP;
       if (letters >= 2 && uppers === letters) flags |= F_UPPER;
@@ -260,6 +268,8 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
 }
 
 const MAX_CHROME_LINE = 400;
+/** Dotted abbreviations made of initials: U.S, p.m, e.g, N.V (not JD.com or 9988.HK). */
+const INITIALS = /^(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}$/;
 const SENTENCE_END = new Set([".", "!", "?", "。", "！", "？"]);
 const CLAUSE_BREAK = new Set([";", "--", "—", "–", "-", "…", "；"]);
 
