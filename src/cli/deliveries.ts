@@ -37,7 +37,8 @@ interface Ctx {
   deliveries: DeliveryStore;
   destinations: DestinationStore;
   deadLetters: DeadLetterStore;
-  queues: PipelineQueues;
+  /** Opened on first use: only `retry` queues anything. */
+  queues(): Promise<PipelineQueues>;
 }
 
 async function withStores<T>(config: Config, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
@@ -51,9 +52,16 @@ async function withStores<T>(config: Config, fn: (ctx: Ctx) => Promise<T>): Prom
     url = server.url;
   }
   const redis = createRedisConnection(url, { name: "cli" });
-  const queueConn = createRedisConnection(url, { name: "cli-queues", forWorker: true });
   const prefix = config.QUEUE_PREFIX;
-  const queues = createPipelineQueues(queueConn, prefix, { attempts: config.DELIVERY_MAX_ATTEMPTS, backoffMs: config.DELIVERY_BACKOFF_MS });
+  let opened: { conn: ReturnType<typeof createRedisConnection>; queues: PipelineQueues } | undefined;
+  const queues = async () => {
+    if (!opened) {
+      const conn = createRedisConnection(url, { name: "cli-queues", forWorker: true });
+      opened = { conn, queues: createPipelineQueues(conn, prefix, { attempts: config.DELIVERY_MAX_ATTEMPTS, backoffMs: config.DELIVERY_BACKOFF_MS }) };
+      await opened.queues.alertDeliver.waitUntilReady();
+    }
+    return opened.queues;
+  };
   try {
     return await fn({
       config,
@@ -63,8 +71,13 @@ async function withStores<T>(config: Config, fn: (ctx: Ctx) => Promise<T>): Prom
       queues,
     });
   } finally {
-    await queues.close();
-    await Promise.all([closeRedis(redis), closeRedis(queueConn)]);
+    if (opened) {
+      // Every queue must have finished connecting before its connection goes, or its setup fails unobserved.
+      await Promise.all([opened.queues.feedPoll, opened.queues.articleClassify, opened.queues.alertDeliver].map((q) => q.waitUntilReady().catch(() => undefined)));
+      await opened.queues.close();
+      await closeRedis(opened.conn);
+    }
+    await closeRedis(redis);
     await server?.stop();
   }
 }
@@ -207,8 +220,9 @@ async function retryOne(ctx: Ctx, letter: DeadLetter): Promise<RetryResult> {
   // The same job id and delivery record as the first try: the deliverer's claim keeps it to one post.
   if (record?.state === "failed") await ctx.deliveries.reopenFailed(alert.alertId, letter.destination);
   const jobId = deliveryJobId(alert.alertId, letter.destination);
-  await ctx.queues.alertDeliver.remove(jobId);
-  const pending = await ctx.queues.alertDeliver.getJob(jobId);
+  const queues = await ctx.queues();
+  await queues.alertDeliver.remove(jobId);
+  const pending = await queues.alertDeliver.getJob(jobId);
   if (pending) {
     await ctx.deadLetters.remove(letter.id);
     console.log(`${letter.id}: already queued for ${dkey}.`);
@@ -218,7 +232,7 @@ async function retryOne(ctx: Ctx, letter: DeadLetter): Promise<RetryResult> {
   await ctx.deadLetters.remove(letter.id);
   await ctx.deadLetters.clearFailures(letter.id);
   try {
-    await ctx.queues.addDeliveries([{ ...letter.job, deferrals: 0 }]);
+    await queues.addDeliveries([{ ...letter.job, deferrals: 0 }]);
   } catch (err) {
     await ctx.deadLetters.record(letter.job, { kind: letter.kind, error: letter.error, ...(letter.code ? { code: letter.code } : {}), attempts: letter.attempts });
     throw err;
