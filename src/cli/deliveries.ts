@@ -270,8 +270,16 @@ async function retry(ctx: Ctx, refs: string[]): Promise<number> {
 }
 
 async function enable(ctx: Ctx, ref: string): Promise<number> {
-  const found = findDisabled(await ctx.destinations.listDisabled(), ref);
+  const all = await ctx.destinations.listDisabled();
+  const found = findDisabled(all, ref);
   if (!found) {
+    // A channel stopped by its workspace's or platform's disable: say which one to enable.
+    const [platform, tenant, channel] = ref.replaceAll(":", "/").split("/");
+    const covering = platform && tenant && channel ? all.find((d) => d.key === `${platform}/${tenant}/*` || d.key === `${platform}/*/*`) : undefined;
+    if (covering) {
+      console.error(`${ref} is stopped by ${covering.key} (${covering.code ?? "no code"}): fix that, then 'catalyst-bot deliveries enable ${covering.key}'.`);
+      return 1;
+    }
     console.error(`'${ref}' is not disabled. 'catalyst-bot deliveries list' shows the disabled destinations as platform/tenant/channel.`);
     return 1;
   }

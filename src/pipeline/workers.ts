@@ -75,6 +75,8 @@ async function failedAttempt(job: Job, payload: AlertDeliverJob, err: unknown, d
     await deps.deadLetters.noteFailure(payload.alert.alertId, payload.destination, { at: new Date().toISOString(), attempt, ...detail });
     if (!last && attempt < (job.opts.attempts ?? 1)) return;
     const letter = await deps.deadLetters.record(payload, { kind: "failed", attempts: attempt, ...detail });
+    // Follow-ups of this story stop waiting for an opener that is not coming.
+    if (!payload.alert.followUp) await deps.deliveries.clearThreadPending(payload.alert.storyId, payload.destination);
     log.error(
       { jobId: job.id, alertId: payload.alert.alertId, destination: payload.destination, deadLetter: letter.id, attempts: attempt },
       `delivery gave up after ${attempt} attempts: ${error}. Kept as ${letter.id}: when the cause is gone, run 'catalyst-bot deliveries retry ${letter.id}'.`,

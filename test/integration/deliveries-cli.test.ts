@@ -211,6 +211,37 @@ describe("deliveries command", () => {
     expect(postedTitles(fake, "C2", 1)).toEqual(["Apple expands buyback #2"]);
   });
 
+  it("a revoked token: the workspace is disabled with the token fix; after a restart with a good token, enable + retry --all delivers everything once", async () => {
+    const { app: a, fake, env } = await startBot({ SLACK_BOT_TOKEN: "xoxb-revoked" });
+    const jobs = [1, 2, 3, 4].map((n) => job(n, dest(`C${n}`)));
+    await a.queues.addDeliveries(jobs.slice(0, 1));
+    await settled(a);
+    await a.queues.addDeliveries(jobs.slice(1));
+    await settled(a);
+    expect(fake.calls.filter((c) => c.method === "chat.postMessage")).toHaveLength(1);
+
+    const listed = await cli(["list"], env);
+    const row = listed.out.split("\n").find((l) => l.startsWith("slack/T1/*")) ?? "";
+    expect(row).toContain("invalid_auth");
+    expect(row).toContain("SLACK_BOT_TOKEN");
+    const wrong = await cli(["enable", "slack/T1/C2"], env);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain("stopped by slack/T1/*");
+
+    // The operator fixes the token and restarts the bot.
+    await a.stop();
+    app = undefined;
+    const goodEnv = { ...env, SLACK_BOT_TOKEN: "xoxb-test-token" };
+    const restarted = await createApp({ config: loadConfig(goodEnv), redisUrl, roles: ["deliverer"] });
+    await restarted.start();
+    app = restarted;
+    expect((await cli(["enable", "slack/T1/*"], goodEnv)).out).toContain("4 alert(s) were kept for it");
+    expect((await cli(["retry", "--all"], goodEnv)).out).toContain("4 queued");
+    await settled(restarted);
+    const delivered = fake.calls.filter((c) => c.method === "chat.postMessage").slice(1);
+    expect(delivered.map((c) => c.body.channel).sort()).toEqual(["C1", "C2", "C3", "C4"]);
+  });
+
   it("runs as `catalyst-bot deliveries` and says what to do with an unknown id", async () => {
     prefix = `t-dlvcli-${randomUUID()}`;
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli.ts", "deliveries", "list"], {
