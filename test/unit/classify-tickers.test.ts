@@ -164,6 +164,12 @@ const chrome: Case[] = [
     text: "NetEase shares rose 3% on the game launch.\nJohn Doe has no position in any of the stocks mentioned. The Motley Fool has positions in and recommends Apple and Amazon.",
     tickers: ["NTES"],
   },
+  {
+    name: "a press release's boilerplate after its About section",
+    text: "Kingsoft (HKG: 3888) today announced a new office suite.\nAbout Kingsoft\nKingsoft competes with Microsoft and Google.\nForward-Looking Statements\nApple and Amazon may differ materially.",
+    tickers: ["3888.HK"],
+  },
+  { name: "a wire's SOURCE line", text: "Lenovo (HKG: 0992) said it opened a plant.\nSOURCE Tencent Holdings", tickers: ["0992.HK"] },
 ];
 
 describe("classify: tickers", () => {
