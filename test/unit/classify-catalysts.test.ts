@@ -73,6 +73,8 @@ const perSlug: Case[] = [
   { name: "regulation: antitrust fine", text: "Regulators fined Meituan for antitrust violations.", pairs: ["3690.HK/regulation"] },
   { name: "regulation: sector crackdown is article-level", text: "Beijing is easing its crackdown on the private education sector.", pairs: [], article: ["regulation"] },
   { name: "regulation: leaders meeting a company's founder", text: "For Tencent, a meeting with President Xi would be a sign of support.", pairs: ["0700.HK/regulation"] },
+  { name: "regulation: the leader meets entrepreneurs", text: "President Xi Jinping met with private entrepreneurs including Alibaba co-founder Jack Ma.", pairs: ["BABA/regulation"], article: ["regulation"] },
+  { name: "regulation: support after years of pressure", text: "The symposium signals support for the private sector after years of regulatory pressure.", pairs: [], article: ["regulation"] },
   { name: "regulation: approval by regulators", text: "NetEase won regulatory approval for three new games.", pairs: ["NTES/regulation"] },
   // macro_policy
   { name: "macro_policy: RRR cut is article-level only", text: "The central bank cut the reserve requirement ratio, lifting Alibaba and JD.com.", pairs: [], article: ["macro_policy"] },

@@ -44,6 +44,8 @@ export const CueConfigSchema = z
     background: z.array(Pattern),
     /** Anywhere in the sentence: the whole sentence looks back ("as reported at the time", "a year ago"). */
     backgroundSentence: z.array(Pattern).default([]),
+    /** Before a cue in its clause: what follows is old background ("after years of crackdowns"). */
+    backgroundFollowing: z.array(Pattern).default([]),
     /** From the phrase to the next comma: a concession, not the news ("despite US restrictions on chips"). */
     concessive: z.array(Pattern),
     /** In the clause: the report is hedged; confidence is lowered, the catalyst kept. */

@@ -22,6 +22,7 @@ const HEDGE = 6;
 const PRONOUN = 7;
 const MOVE = 8;
 const BG_SENTENCE = 9;
+const BG_FOLLOWING = 10;
 
 interface CuePayload {
   /** null: a phrase that only looks like a cue ("forward earnings"). */
@@ -105,6 +106,7 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
   addAll(config.cues.speculation, SPEC);
   addAll(config.cues.background, BG);
   addAll(config.cues.backgroundSentence, BG_SENTENCE);
+  addAll(config.cues.backgroundFollowing, BG_FOLLOWING);
   addAll(config.cues.concessive, CONCESS);
   addAll(config.cues.hedge, HEDGE);
   addAll(config.cues.pronouns, PRONOUN);
@@ -465,6 +467,7 @@ function judge(c: Compiled, s: State, cue: CueHit, from: number, to: number): nu
         if (m.first < cue.first && m.first >= cue.first - c.negationWindow) return -1;
         break;
       case SPEC:
+      case BG_FOLLOWING:
         if (m.first < cue.first) return -1;
         break;
       case BG:
