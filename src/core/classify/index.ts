@@ -1,4 +1,18 @@
 // The classifier: article in, article-level catalysts and per-ticker catalysts with evidence out (pure, no I/O).
+//
+// How an article is read (every word list lives in config/, compiled once by createClassifier):
+// 1. tokens.ts cuts it into tokens, sentences and clauses in one pass, dropping page chrome and the tail
+//    after "Related topics:"-like lines; the title (or a short first line) is the headline.
+// 2. entities.ts finds company mentions (cashtags, exchange prefixes, quotes, listing codes, aliases, bare
+//    symbols), longest name first, with private firms, people and indices as names that block a match;
+//    it resolves ambiguous aliases from context and marks quoted sources ("analysts at X").
+// 3. scan() matches catalyst cues and the markers that qualify them (negation, speculation, background,
+//    concession, hedges, pronouns, price moves) with one map look-up per token.
+// 4. Each cue that reports an event is tied to the companies it concerns by position: the actor before it
+//    in its clause (with the list it belongs to), "by X"/"from X" after it, the object of a two-party cue,
+//    a pronoun's or relative clause's antecedent, or the headline. A cue tied to nobody is article-level
+//    when its slug (or the cue) covers sector news; macro_policy is never tied to a ticker.
+// 5. rank() scores relevance from where and how often a company is named, its own move and catalysts.
 import type { CatalystSlug } from "../catalysts.ts";
 import { MARKET_LEVEL_CATALYSTS } from "../catalysts.ts";
 import type { ArticleInput, CatalystHit, Classify, ClassifyResult, TickerResult } from "../types.ts";
