@@ -97,6 +97,7 @@ const perSlug: Case[] = [
   // analyst
   { name: "analyst: broker upgrades a company", text: "Morgan Stanley upgraded NetEase to overweight.", pairs: ["NTES/analyst"] },
   { name: "analyst: price target raised", text: "Jefferies raised its price target on Xiaomi to HK$60.", pairs: ["1810.HK/analyst"] },
+  { name: "analyst: a bank in the headline upgrades a company", text: "The bank kept its view on the sector.", title: "Goldman Sachs raises China stocks target, upgrades Tencent", pairs: ["0700.HK/analyst"] },
   { name: "analyst: downgrade in passive voice", text: "Nio was downgraded by UBS after weak deliveries.", pairs: ["NIO/analyst"] },
   { name: "analyst: brokers revising outlooks is article-level", text: "Several brokers have begun revising their outlooks upward for Chinese internet stocks.", pairs: [], article: ["analyst"] },
   // management
@@ -154,6 +155,7 @@ const priceMovesAndWords: Case[] = [
   { name: "launching a wave of valuations is not a product", text: "That could end up launching a wave of higher valuations for Baidu.", pairs: [], notArticle: ["product"] },
   { name: "listed companies is not a listing", text: "Hong Kong listed companies such as Lenovo spent more on research.", pairs: [] },
   { name: "a software upgrade is not an analyst upgrade", text: "Tesla pushed a software upgrade to its cars overnight.", pairs: [], notArticle: ["analyst"] },
+  { name: "upgrading a network is not an analyst upgrade", text: "China Mobile is upgrading its network to 5G-Advanced.", pairs: [], notArticle: ["analyst"] },
   { name: "customer acquisition costs are not M&A", text: "Pinduoduo owner PDD Holdings cut customer acquisition costs sharply.", pairs: [] },
   { name: "a ruling party is not a court ruling", text: "Japan's ruling party backed a plan that would help Toyota.", pairs: [] },
   { name: "a payment settlement system is not a legal settlement", text: "Visa Inc. expanded its payment settlement system to Asia.", pairs: [] },
