@@ -22,7 +22,8 @@ import { privateRedisUrlFile } from "./feeds.ts";
 const USAGE = `usage: catalyst-bot deliveries <command>
 
 commands:
-  list                    undelivered alerts (dead letters) and disabled destinations
+  list [--limit N]        undelivered alerts (dead letters, newest N, default 50; 0 = all) and
+                          disabled destinations
   explain ID|DESTINATION  the whole story of one dead letter or disabled destination: each error,
                           what it means, what to do
   retry ID... | --all     send dead letters again; an alert that did get through is never posted twice
@@ -103,7 +104,7 @@ function meaningOf(platform: DeadLetter["destination"]["platform"], kind: "perma
   return kind === "permanent" ? permanentFailureInfo(platform, code) : transientFailureInfo(platform, code);
 }
 
-async function list(ctx: Ctx): Promise<number> {
+async function list(ctx: Ctx, limit: number): Promise<number> {
   const disabled = await ctx.destinations.listDisabled();
   const letters = await ctx.deadLetters.list();
   if (disabled.length === 0 && letters.length === 0) {
@@ -118,7 +119,8 @@ async function list(ctx: Ctx): Promise<number> {
   }
   if (letters.length) {
     console.log(`Undelivered alerts (${letters.length}):\n`);
-    const rows = letters.map((l) => [
+    const shown = limit > 0 ? letters.slice(0, limit) : letters;
+    const rows = shown.map((l) => [
       l.id,
       STATE[l.kind],
       destinationKey(l.destination),
@@ -128,6 +130,7 @@ async function list(ctx: Ctx): Promise<number> {
       when(l.lastAt),
     ]);
     console.log(table(["ID", "STATE", "DESTINATION", "ALERT", "ERROR", "ATTEMPTS", "LAST"], rows));
+    if (shown.length < letters.length) console.log(`… and ${letters.length - shown.length} older ('--limit 0' lists all; 'retry --all' retries all).`);
     console.log(`\n'catalyst-bot deliveries explain ID' tells one's story; 'catalyst-bot deliveries retry ID|--all' sends them again (never twice).`);
   }
   return 0;
@@ -299,8 +302,15 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const config = loadConfig(env);
   try {
     switch (command) {
-      case "list":
-        return await withStores(config, list);
+      case "list": {
+        const i = rest.indexOf("--limit");
+        const limit = i === -1 ? 50 : Number(rest[i + 1]);
+        if (!Number.isInteger(limit) || limit < 0) {
+          console.error("catalyst-bot deliveries list: --limit takes a whole number (0 = all).");
+          return 2;
+        }
+        return await withStores(config, (ctx) => list(ctx, limit));
+      }
       case "explain":
       case "enable": {
         const ref = rest[0];

@@ -224,6 +224,9 @@ describe("deliveries command", () => {
     const row = listed.out.split("\n").find((l) => l.startsWith("slack/T1/*")) ?? "";
     expect(row).toContain("invalid_auth");
     expect(row).toContain("SLACK_BOT_TOKEN");
+    const limited = await cli(["list", "--limit", "2"], env);
+    expect(limited.out.split("\n").filter((l) => l.startsWith("dl-"))).toHaveLength(2);
+    expect(limited.out).toContain("and 2 older");
     const wrong = await cli(["enable", "slack/T1/C2"], env);
     expect(wrong.code).toBe(1);
     expect(wrong.err).toContain("stopped by slack/T1/*");
