@@ -12,6 +12,7 @@ import {
   burst,
   describeResult,
   discordGlobal429,
+  figureText,
   killMidSend,
   malformedJob,
   redisRestart,
@@ -90,7 +91,7 @@ async function main(): Promise<number> {
     const t = result.tally;
     const verdict = result.unmet.length ? `NOT MET: ${result.unmet.join("; ")}` : "met";
     console.log(`${pad(result.name, 44)} ${pad(String(t.expected), 8)} ${pad(String(t.delivered), 9)} ${pad(String(t.duplicated), 10)} ${pad(String(t.lost), 5)} ${verdict}`);
-    console.log(`${pad("", 44)} ${Object.entries(result.figures).map(([k, v]) => `${k}=${String(v)}`).join(" ")}`);
+    console.log(`${pad("", 44)} ${figureText(result.figures)}`);
   }
   const json: Record<string, unknown> = {};
   for (const { key, result, error } of results) {

@@ -10,6 +10,8 @@ describe("delivery failures", () => {
     console.log(describeResult(r));
     expect(r.tally).toEqual({ expected: 10, delivered: 10, duplicated: 0, lost: 0 });
     expect(r.figures.requestsToDeadWebhook).toBe(1);
+    expect(r.figures.disabled).toBe("webhook/webhook/dead");
+    expect(r.figures.deadLetters).toBe(5);
     expect(r.figures.drained).toBe(true);
     expect(r.unmet).toEqual([]);
   }, 90_000);
@@ -20,6 +22,8 @@ describe("delivery failures", () => {
     expect(r.figures.requests).toBeGreaterThan(0);
     expect(r.figures.requests).toBeLessThanOrEqual(20);
     expect(r.figures.settled).toBe(true);
+    expect(r.figures.disabled).toBe("discord/*/*");
+    expect(r.figures.deadLetters).toBe(500);
     expect(r.unmet).toEqual([]);
   }, 60_000);
 
@@ -29,6 +33,8 @@ describe("delivery failures", () => {
     expect(r.figures.requests).toBeGreaterThan(0);
     expect(r.figures.requests).toBeLessThanOrEqual(20);
     expect(r.figures.settled).toBe(true);
+    expect(r.figures.disabled).toBe("slack/T_FAULT/*");
+    expect(r.figures.deadLetters).toBe(500);
     expect(r.unmet).toEqual([]);
   }, 60_000);
 

@@ -136,12 +136,20 @@ async function child(w: World, extra: Record<string, string> = {}): Promise<Chil
 
 const tokens = (from: number, count: number) => Array.from({ length: count }, (_, i) => tokenOf(from + i));
 
+/** A scenario's own figures as k=v pairs, long texts cut. */
+export function figureText(figures: object): string {
+  return Object.entries(figures)
+    .map(([k, v]) => {
+      const text = String(v);
+      return `${k}=${text.length > 80 ? `${text.slice(0, 79)}…` : text}`;
+    })
+    .join(" ");
+}
+
 /** One line per scenario: the tally, then its own figures. */
 export function describeResult(r: ScenarioResult<object>): string {
   const t = r.tally;
-  const own = Object.entries(r.figures)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(" ");
+  const own = figureText(r.figures);
   const verdict = r.unmet.length ? `NOT MET: ${r.unmet.join("; ")}` : "met";
   return `${r.name}: alerts expected ${t.expected} / delivered ${t.delivered} / duplicated ${t.duplicated} / lost ${t.lost}; ${own}; ${verdict}`;
 }
@@ -229,6 +237,8 @@ export interface RedisRestartFigures {
   catchUpMs: number;
   duplicatesInWindow: number;
   duplicatesOutsideWindow: number;
+  /** Each duplicate: its posts, in ms relative to the moment Redis was told to stop. */
+  duplicatePosts: string;
 }
 
 /**
@@ -237,7 +247,7 @@ export interface RedisRestartFigures {
  * Slack exactly once (a duplicate counts as in the documented window only when its first post was accepted while
  * Redis was going down or down, so its record could not be written).
  */
-export async function redisRestart(opts: { downMs: number; feedMs?: number; everyMs?: number; channels?: number; timeoutMs?: number }): Promise<ScenarioResult<RedisRestartFigures>> {
+export async function redisRestart(opts: { downMs: number; feedMs?: number; everyMs?: number; channels?: number; timeoutMs?: number; log?: Logger }): Promise<ScenarioResult<RedisRestartFigures>> {
   const dir = mkdtempSync(join(tmpdir(), "catalyst-fault-redis-"));
   const feedMs = opts.feedMs ?? 3_000;
   const everyMs = opts.everyMs ?? 250;
@@ -261,7 +271,7 @@ export async function redisRestart(opts: { downMs: number; feedMs?: number; ever
   let app: App | undefined;
   try {
     server.setFeed("/wire.xml", rss([]));
-    app = await startInProcess(redis.url, env, { roles: ["poller", "classifier", "deliverer"], classify: tickerClassify });
+    app = await startInProcess(redis.url, env, { roles: ["poller", "classifier", "deliverer"], classify: tickerClassify, ...(opts.log ? { log: opts.log } : {}) });
     const tickers = Array.from({ length: channels }, (_, i) => `TK${String.fromCharCode(65 + i)}`);
     for (const [i, ticker] of tickers.entries()) {
       await app.subscriptions.add({ destination: slackChannel(`C_REDIS_${i}`), ticker, catalysts: [], minConfidence: 0.5, createdAt: new Date().toISOString() });
@@ -304,6 +314,9 @@ export async function redisRestart(opts: { downMs: number; feedMs?: number; ever
       catchUpMs,
       duplicatesInWindow: dupIn,
       duplicatesOutsideWindow: t.duplicated - dupIn,
+      duplicatePosts: t.duplicates
+        .map((d) => `${d}:${front.requests.filter((r) => r.accepted && r.tokens.includes(d)).map((r) => `${r.at - stopAt >= 0 ? "+" : ""}${r.at - stopAt}`).join("/")}`)
+        .join(","),
     };
     const unmet: string[] = [];
     if (t.lost) unmet.push(`${t.lost} of ${t.expected} items never posted: ${t.missing.join(", ")}`);
@@ -483,6 +496,10 @@ export async function discordGlobal429(redisUrl: string, opts: { retryAfterS?: n
 export interface Webhook404Figures {
   alerts: number;
   requestsToDeadWebhook: number;
+  /** What `catalyst-bot deliveries list` shows as disabled. */
+  disabled: string;
+  /** Alerts for the dead webhook kept as dead letters (to retry once it is fixed). */
+  deadLetters: number;
   /** Every job finished (none waiting, active or delayed) within the timeout. */
   drained: boolean;
   failedJobs: number;
@@ -503,7 +520,7 @@ export async function webhook404(redisUrl: string, opts: { alerts?: number } = {
       ]),
     );
     w.discordFront.rule({ match: (r) => r.channel === `webhook:${deadId}`, action: { kind: "answer", status: 404, body: { message: "Unknown Webhook", code: 10015 } }, times: Infinity });
-    await inProcess(w);
+    const app = await inProcess(w);
     const expected = tokens(1, alerts);
     const jobsFor = (t: string, i: number) => [alertJob(t, webhookDestination("dead")), alertJob(t, webhookDestination("live")), alertJob(t, slackChannel(`C_HOOKS_${i}`))];
     // The first alert finds out that the webhook is gone; the later ones come after that is known.
@@ -520,6 +537,8 @@ export async function webhook404(redisUrl: string, opts: { alerts?: number } = {
     const figures: Webhook404Figures = {
       alerts,
       requestsToDeadWebhook: w.discordFront.requests.filter((r) => r.channel === `webhook:${deadId}`).length,
+      disabled: (await app.destinations.listDisabled()).map((d) => d.key).join(","),
+      deadLetters: (await app.deadLetters.list()).filter((d) => d.destination.channel === "dead").length,
       drained,
       failedJobs: await w.queues.alertDeliver.getFailedCount(),
     };
@@ -530,6 +549,8 @@ export async function webhook404(redisUrl: string, opts: { alerts?: number } = {
     const unmet = tallyUnmet(t, "deliveries to the other destinations");
     if (figures.requestsToDeadWebhook > 1) unmet.push(`the deleted webhook was posted to ${figures.requestsToDeadWebhook} times for ${alerts} alerts: it was not disabled after its 404`);
     if (!drained) unmet.push("jobs were still waiting or retrying after 30 s");
+    if (figures.disabled !== "webhook/webhook/dead") unmet.push(`disabled destinations: '${figures.disabled}', expected only webhook/webhook/dead`);
+    if (figures.deadLetters !== alerts) unmet.push(`${figures.deadLetters} of the ${alerts} alerts for the dead webhook kept as dead letters`);
     return { name: "webhook answering 404", tally: figuresOf(t), figures, unmet };
   } finally {
     await w.close();
@@ -547,6 +568,9 @@ export interface AuthStormFigures {
   /** Nothing left waiting or active (the rest failed, or waits far ahead) within the observation time. */
   settled: boolean;
   observedMs: number;
+  disabled: string;
+  /** Alerts kept as dead letters (nothing is dropped silently). */
+  deadLetters: number;
 }
 
 /** The platform refuses the token on every request (Discord: HTTP 401; Slack: invalid_auth). */
@@ -564,7 +588,7 @@ export async function authStorm(redisUrl: string, opts: { platform: "discord" | 
           : { kind: "answer", status: 200, body: { ok: false, error: "invalid_auth" } },
       times: Infinity,
     });
-    await inProcess(w);
+    const app = await inProcess(w);
     const ids = Array.from({ length: channels }, (_, i) => (opts.platform === "discord" ? snowflake() : `C_AUTH_${i}`));
     const dest = (i: number) => (opts.platform === "discord" ? discordChannel(ids[i % channels] ?? "") : slackChannel(ids[i % channels] ?? ""));
     const started = Date.now();
@@ -583,12 +607,24 @@ export async function authStorm(redisUrl: string, opts: { platform: "discord" | 
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    const figures: AuthStormFigures = { platform: opts.platform, alerts, requests: front.requests.length, settled, observedMs: Date.now() - started };
+    const figures: AuthStormFigures = {
+      platform: opts.platform,
+      alerts,
+      requests: front.requests.length,
+      settled,
+      observedMs: Date.now() - started,
+      disabled: (await app.destinations.listDisabled()).map((d) => d.key).join(","),
+      deadLetters: (await app.deadLetters.list()).length,
+    };
     const unmet: string[] = [];
     // Discord bans an IP at 10,000 invalid requests in 10 minutes; "tiny" here is a few per worker slot.
     if (figures.requests > 20) unmet.push(`${figures.requests} requests with a refused token for ${alerts} alerts in ${figures.observedMs} ms`);
     if (!settled) unmet.push(`still sending or about to after ${observeMs} ms`);
-    return { name: `401 storm (${opts.platform}), ${alerts} alerts`, tally: { expected: 0, delivered: 0, duplicated: 0, lost: 0 }, figures, unmet };
+    if (figures.deadLetters !== alerts) unmet.push(`${figures.deadLetters} of ${alerts} alerts kept as dead letters: the others were dropped or are still pending`);
+    // Nothing can be posted with a refused token; lost = neither posted nor kept as a dead letter to retry.
+    const posted = front.accepted().length;
+    const t: Tally = { expected: alerts, delivered: posted, duplicated: 0, lost: alerts - posted - figures.deadLetters };
+    return { name: `401 storm (${opts.platform}), ${alerts} alerts`, tally: t, figures, unmet };
   } finally {
     await w.close();
   }
