@@ -7,7 +7,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { createApp, type App } from "../../src/app.ts";
 import { createDiscordNotifier } from "../../src/adapters/discord/notifier.ts";
 import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
-import { deadLetterId } from "../../src/adapters/redis/destinations.ts";
+import { createRedisDeadLetterStore, deadLetterId } from "../../src/adapters/redis/destinations.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { AlertDeliverJob } from "../../src/contracts/jobs.ts";
 import { PermanentDeliveryError } from "../../src/core/delivery-errors.ts";
@@ -224,5 +224,29 @@ describe("transient failures", () => {
     expect(posts(slack, "C1")).toHaveLength(4);
     expect((await app.deliveries.get(j.alert.alertId, j.destination))?.state).toBe("sent");
     expect(await app.deadLetters.list()).toEqual([]);
+  });
+});
+
+describe("dead letters", () => {
+  it("a destination that stays disabled keeps its newest skipped alerts only, and never pushes out other destinations' dead letters", async () => {
+    const prefix = `t-dlvfail-${randomUUID()}`;
+    const redis = createRedisConnection(redisUrl, { name: "test-dead-letters" });
+    try {
+      const store = createRedisDeadLetterStore({ redis, prefix, maxDeadLetters: 8, maxSkippedPerDestination: 3 });
+      const gaveUp = job(0, dest("C-flaky"));
+      await store.record(gaveUp, { kind: "failed", error: "HTTP 503", code: "503", attempts: 8 });
+      const skipped = Array.from({ length: 10 }, (_, i) => job(i + 1, dest("C-gone")));
+      for (const j of skipped) await store.record(j, { kind: "skipped", error: "disabled", attempts: 0 });
+      const left = await store.list();
+      expect(left.map((l) => l.alertId)).toEqual([...skipped.slice(-3).reverse(), gaveUp].map((j) => j.alert.alertId));
+      // Once retried (removed), a skipped alert no longer counts against its destination's share.
+      expect(await store.remove(deadLetterId(skipped[9]?.alert.alertId ?? "", dest("C-gone")))).toBe(true);
+      await store.record(job(20, dest("C-gone")), { kind: "skipped", error: "disabled", attempts: 0 });
+      expect((await store.list()).filter((l) => l.destination.channel === "C-gone")).toHaveLength(3);
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await closeRedis(redis);
+    }
   });
 });

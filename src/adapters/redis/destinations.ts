@@ -95,6 +95,8 @@ export interface DestinationStoresDeps {
   prefix: string;
   /** Dead letters kept at most; the oldest go first (a destination disabled for months must not fill Redis). */
   maxDeadLetters?: number;
+  /** Skipped alerts kept per destination: a channel that stays gone must not push other destinations' dead letters out. */
+  maxSkippedPerDestination?: number;
   failureHistoryDays?: number;
 }
 
@@ -129,9 +131,14 @@ export function createRedisDestinationStore(deps: DestinationStoresDeps): Destin
 
 export function createRedisDeadLetterStore(deps: DestinationStoresDeps): DeadLetterStore {
   const hash = `${deps.prefix}:dead-letters`;
-  const index = `${deps.prefix}:dead-letters:by-time`;
+  const index = `${deps.prefix}:dead-letters:order`;
   const notes = (id: string) => `${deps.prefix}:delivery-failures:${id}`;
   const max = deps.maxDeadLetters ?? 10_000;
+  const maxSkipped = deps.maxSkippedPerDestination ?? 1_000;
+  const skippedIndex = (d: Destination) => `${deps.prefix}:dead-letters:skipped:${destinationKey(d)}`;
+  const drop = async (ids: string[]) => {
+    if (ids.length) await deps.redis.multi().hdel(hash, ...ids).zrem(index, ...ids).exec();
+  };
   const notesTtl = (deps.failureHistoryDays ?? 30) * 86_400;
   return {
     async record(job, entry) {
@@ -150,7 +157,15 @@ export function createRedisDeadLetterStore(deps: DestinationStoresDeps): DeadLet
         lastAt: at,
         job: { ...job, deferrals: 0 },
       };
-      await deps.redis.multi().hset(hash, id, JSON.stringify(letter)).zadd(index, Date.parse(at), id).exec();
+      const skipped = skippedIndex(job.destination);
+      // A sequence, not the clock, orders them: many are recorded within one millisecond in a burst.
+      const seq = await deps.redis.incr(`${index}:seq`);
+      const write = deps.redis.multi().hset(hash, id, JSON.stringify(letter)).zadd(index, seq, id);
+      await (entry.kind === "skipped" ? write.zadd(skipped, seq, id) : write.zrem(skipped, id)).exec();
+      if (entry.kind === "skipped") {
+        const over = (await deps.redis.zcard(skipped)) - maxSkipped;
+        if (over > 0) await drop((await deps.redis.zpopmin(skipped, over)).filter((_, i) => i % 2 === 0));
+      }
       const excess = (await deps.redis.zcard(index)) - max;
       if (excess > 0) {
         const oldest = await deps.redis.zpopmin(index, excess);
@@ -170,7 +185,10 @@ export function createRedisDeadLetterStore(deps: DestinationStoresDeps): DeadLet
       return raw ? (JSON.parse(raw) as DeadLetter) : undefined;
     },
     async remove(id) {
-      const [removed] = (await deps.redis.multi().hdel(hash, id).zrem(index, id).exec()) ?? [];
+      const raw = await deps.redis.hget(hash, id);
+      if (!raw) return false;
+      const letter = JSON.parse(raw) as DeadLetter;
+      const [removed] = (await deps.redis.multi().hdel(hash, id).zrem(index, id).zrem(skippedIndex(letter.destination), id).exec()) ?? [];
       return removed?.[1] === 1;
     },
     async noteFailure(alertId, destination, note) {
