@@ -316,8 +316,10 @@ function isSource(index: EntityIndex, tokens: readonly Token[], m: Mention): boo
     for (let j = m.end; j < Math.min(tokens.length, m.end + 5); j++) {
       const t = tokens[j]!;
       if (t.sent !== m.sent) break;
-      // "HSBC said it would cut jobs" is the bank's own news, not a quote.
-      if ((t.key === "said" || t.key === "says") && OWN_NEWS_PRONOUNS.has(tokens[j + 1]?.key ?? "")) return false;
+      // "HSBC said (on Wednesday) it would cut jobs" is the bank's own news, not a quote.
+      if (t.key === "said" || t.key === "says") {
+        for (let k = j + 1; k < Math.min(tokens.length, j + 5) && tokens[k]!.sent === m.sent; k++) if (OWN_NEWS_PRONOUNS.has(tokens[k]!.key)) return false;
+      }
       if (index.sourceListAfter.has(t.key) || index.sourceAfter.has(t.key)) return true;
     }
     if (m.first > 0) {
