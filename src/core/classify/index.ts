@@ -20,7 +20,7 @@ import type { Company } from "../universe/schema.ts";
 import type { Universe } from "../universe/index.ts";
 import type { ClassifierConfig, SlugRules } from "./config.ts";
 import { buildEntityIndex, findMentions, M_CUE, M_WEAK, type EntityIndex, type Mention } from "./entities.ts";
-import { longestOf, PhraseIndex, type Compiled as Pattern } from "./patterns.ts";
+import { consumedBy, longestOf, PhraseIndex, type Compiled as Pattern } from "./patterns.ts";
 import { F_CAP, F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, signature, signatureSet, tokenize, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
 
 export type { ClassifierConfig } from "./config.ts";
@@ -170,7 +170,8 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
   const cues: CueHit[] = [];
   const markers: Marker[] = [];
   const years = new Uint8Array(clauses.length);
-  let cueFrom = 0;
+  const consumed = new Uint8Array(tokens.length);
+  const words: number[] = [];
   let markerFrom = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -193,10 +194,13 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
         else if (age > c.backgroundMonths) years[t.clause]! |= 1;
       }
     }
-    if (i < cueFrom || !entry?.[0]) continue;
+    if (consumed[i] || !entry?.[0]) continue;
     const hit = longestOf(entry[0], tokens, i, limit);
     if (!hit) continue;
-    cueFrom = hit.end;
+    // A cue may start in another's gap, but never reuse a word another cue stands on.
+    consumedBy(hit.pattern, tokens, i, limit, words);
+    if (words.some((w) => consumed[w])) continue;
+    for (const w of words) consumed[w] = 1;
     const { slug, confidence, sector } = hit.pattern.payload;
     if (slug) cues.push({ slug, confidence, sector, first: i, end: hit.end });
   }
@@ -304,6 +308,15 @@ function attach(s: State, cue: CueHit): Attachment {
     if (byFrom || twoParty || firstWhenAlone) {
       if (!byFrom) factor = Math.min(factor, 0.9);
       addGroup(k);
+    }
+  }
+  // "Xiaomi is raising its stake in the cloud provider": the other side of a two-party cue, named by a
+  // definite description, is the sentence's other company.
+  if (result.size > 0 && TWO_PARTY.has(cue.slug)) {
+    const described = s.markers.find((m) => m.kind === PRONOUN && m.clause === clause && m.first >= cue.end && m.first - cue.end <= 6 && tokens[m.first]!.key === "the");
+    if (described) {
+      const other = mentions.find((m) => m.sent === sent && m.company && usable(m) && !result.has(m.company));
+      if (other?.company) result.add(other.company);
     }
   }
   if (result.size === 0 && !absorbed && nearest < 0) {

@@ -126,6 +126,31 @@ function isAmount(tokens: readonly Token[], at: number, limit: number): number {
   return -1;
 }
 
+/**
+ * The tokens a match of this pattern at tokens[at] consumes, gaps left out: "warned that US tariffs
+ * would weigh" consumes "warned", "that" and "weigh", so "tariffs" can still start a cue of its own.
+ */
+export function consumedBy<T>(pattern: Compiled<T>, tokens: readonly Token[], at: number, limit: number, out: number[]): void {
+  out.length = 0;
+  out.push(at);
+  consume(tokens, at + 1, limit, pattern.elements, 1, out);
+}
+
+function consume(tokens: readonly Token[], at: number, limit: number, elements: readonly Element[], k: number, out: number[]): boolean {
+  if (k === elements.length) return true;
+  const e = elements[k]!;
+  if (e.kind === E_GAP) {
+    for (let skip = 0; skip <= e.max && at + skip <= limit; skip++) {
+      if (matchFrom(tokens, at + skip, limit, elements, k + 1) >= 0) return consume(tokens, at + skip, limit, elements, k + 1, out);
+    }
+    return false;
+  }
+  if (e.kind === E_NOT_NEXT) return consume(tokens, at, limit, elements, k + 1, out);
+  const end = e.kind === E_MONEY ? isAmount(tokens, at, limit) : at + 1;
+  for (let j = at; j < end; j++) out.push(j);
+  return consume(tokens, end, limit, elements, k + 1, out);
+}
+
 /** Matches elements[k..] from tokens[at]; returns the end (exclusive) or -1. */
 export function matchFrom(tokens: readonly Token[], at: number, limit: number, elements: readonly Element[], k: number): number {
   if (k === elements.length) return at;
