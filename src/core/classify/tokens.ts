@@ -115,15 +115,20 @@ const isApos = (c: number): boolean => c === 39 || c === 0x2019;
 // Lower-casing a slice of a two-byte string (any text with a curly quote) is a slow runtime call in V8,
 // and news repeats its capitalised words: keep their keys.
 const keyCache = new Map<string, string>();
-const KEY_CACHE_MAX = 50_000;
+const KEY_CACHE_MAX = 20_000;
+const MAX_CACHED_WORD = 12;
 
 function keyOf(raw: string, dotted: boolean): string {
   let key = keyCache.get(raw);
   if (key === undefined) {
     key = raw.toLowerCase();
     if (dotted) key = key.replaceAll(".", "");
-    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-    keyCache.set(raw, key);
+    // Only short words: V8 copies them out of the article, where a longer slice would keep the whole
+    // article text alive for as long as the cache holds it.
+    if (raw.length <= MAX_CACHED_WORD) {
+      if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+      keyCache.set(raw, key);
+    }
   }
   return key;
 }
