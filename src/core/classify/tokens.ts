@@ -117,6 +117,7 @@ const isApos = (c: number): boolean => c === 39 || c === 0x2019;
 const keyCache = new Map<string, string>();
 const KEY_CACHE_MAX = 20_000;
 const MAX_CACHED_WORD = 12;
+let caching = true;
 
 function keyOf(raw: string, dotted: boolean): string {
   let key = keyCache.get(raw);
@@ -125,7 +126,7 @@ function keyOf(raw: string, dotted: boolean): string {
     if (dotted) key = key.replaceAll(".", "");
     // Only short words: V8 copies them out of the article, where a longer slice would keep the whole
     // article text alive for as long as the cache holds it.
-    if (raw.length <= MAX_CACHED_WORD) {
+    if (caching && raw.length <= MAX_CACHED_WORD) {
       if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
       keyCache.set(raw, key);
     }
@@ -145,7 +146,13 @@ function makeToken(raw: string, kind: number, flags: number, start: number, end:
 /** Tokenizes one string with no chrome, sentence or clause logic: for aliases and patterns. */
 export function tokenizePlain(text: string): Token[] {
   const out: Token[] = [];
-  scanRange(text, 0, text.length, out);
+  // Config words (thousands of aliases) would crowd the articles' words out of the key cache.
+  caching = false;
+  try {
+    scanRange(text, 0, text.length, out);
+  } finally {
+    caching = true;
+  }
   return out;
 }
 
