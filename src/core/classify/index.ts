@@ -344,17 +344,20 @@ function resolvePronoun(s: State, clause: number, sent: number): Company | undef
   if (!pronoun) return undefined;
   // A private firm or person as the clause's subject owns the pronoun ("while ByteDance launched its model").
   for (const m of mentions) if (!m.company && m.clause === clause && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
+  // Companies inside a relative clause ("The maker, which supplies Tesla, will ...") are not its subject.
   let inSentence = false;
   for (const m of mentions) {
-    if (m.sent !== sent || !usable(m)) continue;
+    if (m.sent !== sent || !usable(m) || isRelativeClause(tok, m.clause)) continue;
     inSentence = true;
     if (m.first < clauseFirst) return m.company;
   }
-  // Back to the subject of the sentence before: at the start of a sentence ("It said ..."), or a definite
-  // description anywhere in a sentence that names no company ("cut their price target on the stock").
+  // Back to the subject of the sentence before: at the start of a sentence ("It said ..."), in a sentence
+  // that opens with one ("The battery maker, which ..., will build"), or a definite description anywhere
+  // in a sentence that names no company ("cut their price target on the stock").
   const sentFirst = tok.sentences[sent]!.first;
   const definite = tokens[pronoun.first]!.key === "the";
-  if (sent > 0 && (pronoun.first - sentFirst <= 2 || (definite && !inSentence))) {
+  const opensWithPronoun = markers.some((m) => m.kind === PRONOUN && m.first - sentFirst <= 1 && tokens[m.first]!.sent === sent);
+  if (sent > 0 && (pronoun.first - sentFirst <= 2 || opensWithPronoun || (definite && !inSentence))) {
     // The nearest of the three sentences before that names a company ("The company reported ..." in between).
     for (let back = sent - 1; back >= Math.max(0, sent - 3); back--) {
       for (const m of mentions) if (m.sent === back && usable(m) && m.company) return m.company;
@@ -383,7 +386,14 @@ function relativeAntecedent(s: State, clause: number): Company | undefined | nul
   return undefined;
 }
 
+function isRelativeClause(tok: Tokenized, clause: number): boolean {
+  const w = tok.tokens[tok.clauses[clause]!.first]?.key;
+  return w === "which" || w === "who" || w === "whose";
+}
+
 const CONJUNCTIONS = new Set(["and", "but", "or", "then", "yet", "while"]);
+// After a comma, these open the rest of the main clause: "The maker, which supplies Tesla, will build ...".
+const AUXILIARIES = new Set(["will", "would", "has", "have", "had", "is", "was", "are", "were", "plans", "said", "can", "could", "also", "should"]);
 // Words that start a new subject after a conjunction ("and some firms ..."), unlike a verb ("and raised ...").
 const SUBJECT_STARTERS = new Set([
   "the", "a", "an", "its", "their", "his", "her", "our", "some", "many", "most", "all", "other", "others", "these", "those", "this", "that",
@@ -398,6 +408,7 @@ function elidedSubject(tok: Tokenized, clause: number): Marker | undefined {
   if (tokens[k]?.raw === ",") k++;
   const conj = tokens[k];
   const next = tokens[k + 1];
+  if (conj && AUXILIARIES.has(conj.key) && tokens[k - 1]?.raw === "," && tokens[k - 1]!.sent === conj.sent) return { kind: PRONOUN, first: k, end: k + 1, clause };
   if (!conj || !next || k + 1 >= span.end || !CONJUNCTIONS.has(conj.key)) return undefined;
   if (next.kind !== K_WORD || next.flags & F_CAP || SUBJECT_STARTERS.has(next.key)) return undefined;
   return { kind: PRONOUN, first: k, end: k + 1, clause };
