@@ -7,13 +7,14 @@ import type { Redis } from "ioredis";
 import { createConsoleNotifier, CONSOLE_DESTINATION } from "./adapters/console/notifier.ts";
 import { slackBotFactory, slackNotifierFactory } from "./adapters/slack/index.ts";
 import { discordBotFactory, discordNotifierFactory } from "./adapters/discord/index.ts";
-import { routingWithWebhooks, webhookNotifierFactory } from "./adapters/webhook/index.ts";
+import { loadConfiguredWebhooks, routingWithWebhooks, webhookNotifierFactory } from "./adapters/webhook/index.ts";
 import { fetchFeed } from "./adapters/feeds/fetch-feed.ts";
 import { createRedisArticleStore } from "./adapters/redis/articles.ts";
 import { closeRedis, createRedisConnection } from "./adapters/redis/connection.ts";
 import { createRedisDeliveryStore, type DeliveryStore } from "./adapters/redis/deliveries.ts";
 import { createRedisDeadLetterStore, createRedisDestinationStore, type DeadLetterStore, type DestinationStore } from "./adapters/redis/destinations.ts";
 import { createRedisFeedStore, type FeedStore } from "./adapters/redis/feeds.ts";
+import { createPacer } from "./adapters/redis/pacer.ts";
 import { createRedisSeenStore } from "./adapters/redis/seen.ts";
 import { createRedisStoryStore } from "./adapters/redis/stories.ts";
 import { createRedisSubscriptionStore, type RedisSubscriptionStore } from "./adapters/redis/subscriptions.ts";
@@ -26,6 +27,7 @@ import type { Notifier } from "./core/notifier.ts";
 import type { StandingDestination } from "./core/route.ts";
 import type { Platform } from "./core/store.ts";
 import type { Classify, PostedMessage } from "./core/types.ts";
+import { createDeliveryPacing } from "./pipeline/pace-job.ts";
 import type { FetchResult, PollDeps } from "./pipeline/poll.ts";
 import { createPipelineQueues, type PipelineQueues } from "./pipeline/queues.ts";
 import { createClassifyWorker, createDeliverWorker, createPollWorker } from "./pipeline/workers.ts";
@@ -142,6 +144,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     }
   }
   for (const n of options.notifiers ?? []) notifiers.set(n.platform, n);
+  // Only notifiers that talk to the real services are paced; one handed in by a test or benchmark is not.
+  const pacedPlatforms = [...notifiers.keys()].filter((p) => !options.notifiers?.some((n) => n.platform === p));
   const standing: StandingDestination[] = consoleAlertsOn(config) ? [{ destination: CONSOLE_DESTINATION, minConfidence: config.CONSOLE_MIN_CONFIDENCE }] : [];
 
   const workers: Worker[] = [];
@@ -209,7 +213,15 @@ export async function createApp(options: AppOptions): Promise<App> {
         if (notifiers.size === 0) log.warn("no notifier has credentials and console alerts are off: alerts will wait in the queue");
         workers.push(
           createDeliverWorker(
-            { notifiers, deliveries, destinations, deadLetters, log, ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}) },
+            {
+              notifiers,
+              deliveries,
+              destinations,
+              deadLetters,
+              log,
+              pacing: createDeliveryPacing({ pacer: createPacer({ redis, prefix }), webhooks: loadConfiguredWebhooks(config), platforms: pacedPlatforms, log }),
+              ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
+            },
             { ...workerOpts, concurrency: config.DELIVER_CONCURRENCY },
           ),
         );

@@ -8,6 +8,7 @@ import { permanentFailureInfo } from "../core/delivery-failures.ts";
 import type { Notifier } from "../core/notifier.ts";
 import type { Platform } from "../core/store.ts";
 import type { PostedMessage } from "../core/types.ts";
+import type { DeliveryPacing } from "./pace-job.ts";
 
 export interface DeliverDeps {
   notifiers: ReadonlyMap<Platform, Notifier>;
@@ -17,6 +18,8 @@ export interface DeliverDeps {
   /** Where alerts that were not delivered are kept for `catalyst-bot deliveries retry`. */
   deadLetters?: DeadLetterStore;
   log: Logger;
+  /** Paces sends per destination across processes and pauses a destination after its 429 (docs/rate-limits.md). */
+  pacing?: DeliveryPacing;
   /** How long a send may take before another worker may assume it crashed and try again. */
   leaseMs?: number;
   /** How long a follow-up waits between checks for its story's first post, and how many times. */
@@ -79,6 +82,10 @@ export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Pro
     }
   }
 
+  // Books this delivery's slot (Slack 1/s per channel, Discord buckets, webhooks); if it is later, come back then.
+  const paced = await deps.pacing?.beforeSend(alert.alertId, destination);
+  if (paced) return paced;
+
   const held = await deps.deliveries.claim(alert.alertId, destination, leaseMs);
   if (held?.state === "sent" || held?.state === "failed") return { status: "already_done", state: held.state };
   if (held?.state === "sending") {
@@ -116,6 +123,7 @@ export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Pro
     }
     await deps.deliveries.release(alert.alertId, destination);
     if (err instanceof DeliveryError && err.kind === "rate_limited") {
+      await deps.pacing?.rateLimited(destination, err);
       return { status: "defer", delayMs: Math.max(err.retryAfterMs ?? 1_000, 100), reason: `rate limited by ${destination.platform}` };
     }
     throw err; // transient: BullMQ retries with backoff
