@@ -137,6 +137,7 @@ const privateAndPeople: Case[] = [
 ];
 
 const indicesAndMarkets: Case[] = [
+  { name: "the People's Bank of China is not Bank of China", text: "The People's Bank of China kept its lending rates unchanged.", tickers: [] },
   { name: "an index is not a company", text: "The Hang Seng Index rose 1.5% on Monday.", tickers: [] },
   { name: "the Hang Seng Tech Index", text: "The Hang Seng Tech Index extended its rally.", tickers: [] },
   { name: "the Nasdaq as a market is not Nasdaq Inc", text: "The Nasdaq closed at a record high.", tickers: [] },

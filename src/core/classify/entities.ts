@@ -31,6 +31,8 @@ type Target = { company: Company } | { candidates: readonly Company[] } | { bloc
 
 interface AliasEntry {
   words: string[];
+  /** Which words carry a possessive in the name itself ("People's Bank of China"). */
+  possessive: boolean[];
   target: Target;
 }
 
@@ -55,12 +57,14 @@ const PRIORITY = (t: Target): number => ("block" in t ? 3 : "company" in t ? 2 :
 export function buildEntityIndex(universe: Universe, config: EntityConfig): EntityIndex {
   const byKey = new Map<string, AliasEntry>();
   const add = (name: string, target: Target): void => {
-    const words = tokenizePlain(name).map((t) => t.raw);
-    while (words.length > 1 && /^[.,;:]$/.test(words[words.length - 1]!)) words.pop();
-    if (!words.length) return;
-    const key = words.join("\u0000");
+    const toks = tokenizePlain(name);
+    while (toks.length > 1 && /^[.,;:]$/.test(toks[toks.length - 1]!.raw)) toks.pop();
+    if (!toks.length) return;
+    const words = toks.map((t) => t.raw);
+    const possessive = toks.map((t) => (t.flags & F_POSS) !== 0);
+    const key = toks.map((t) => (t.flags & F_POSS ? `${t.raw}'s` : t.raw)).join("\u0000");
     const existing = byKey.get(key);
-    if (!existing || PRIORITY(target) > PRIORITY(existing.target)) byKey.set(key, { words, target });
+    if (!existing || PRIORITY(target) > PRIORITY(existing.target)) byKey.set(key, { words, possessive, target });
   };
   for (const [alias, company] of universe.byAlias) add(alias, { company });
   for (const [alias, companies] of universe.byAmbiguousAlias) {
@@ -147,8 +151,9 @@ function aliasAt(index: EntityIndex, tokens: readonly Token[], at: number): Alia
     if (at + n > tokens.length) continue;
     for (let k = 1; k < n; k++) {
       const t = tokens[at + k]!;
-      // A possessive ends a name: "Alibaba's Group" is not "Alibaba Group".
-      if (t.sent !== sent || t.raw !== entry.words[k] || tokens[at + k - 1]!.flags & F_POSS) continue outer;
+      // A possessive ends a name ("Alibaba's Group" is not "Alibaba Group") unless the name has it.
+      const poss = (tokens[at + k - 1]!.flags & F_POSS) !== 0;
+      if (t.sent !== sent || t.raw !== entry.words[k] || poss !== entry.possessive[k - 1]) continue outer;
     }
     return entry;
   }
