@@ -4,10 +4,14 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, inject, vi } from "vitest";
 import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
 import { createPacer, PaceRuleError, type Pacer, type Reservation } from "../../src/adapters/redis/pacer.ts";
+import { createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import type { AlertDeliverJob } from "../../src/contracts/jobs.ts";
 import { RateLimitedError } from "../../src/core/delivery-errors.ts";
 import { PACE_RULES, paceLimitsFor, type PaceLimit, type PaceRule } from "../../src/core/pacing.ts";
 import type { Destination } from "../../src/core/store.ts";
 import { createDeliveryPacing } from "../../src/pipeline/pace-job.ts";
+import { startFakeSlackApi } from "../fakes/fake-slack-api.ts";
 
 const connections: Redis[] = [];
 let redis: Redis;
@@ -259,5 +263,64 @@ describe("the deliver stage's pacing", () => {
     expect(await pacing.beforeSend("s9", slack("C1"))).toBeUndefined();
     for (let i = 0; i < 5; i++) expect(await pacing.beforeSend(`d${i}`, discord("555"))).toBeUndefined();
     expect(await pacing.beforeSend("d5", discord("555"))).toMatchObject({ status: "defer" });
+  });
+});
+
+describe("the running deliverer", () => {
+  function deliverJob(n: number, destination: Destination): AlertDeliverJob {
+    return {
+      alert: {
+        alertId: `pace-${n}-${randomUUID().slice(0, 8)}`,
+        storyId: `story-${n}-${randomUUID().slice(0, 8)}`,
+        ticker: "AAPL",
+        companyName: "Apple Inc.",
+        catalyst: "buyback",
+        confidence: 0.9,
+        evidence: "authorized a new share repurchase program",
+        articleId: `article-${n}`,
+        title: `Apple buyback #${n}`,
+        url: `https://news.example/${n}`,
+        source: "Wire",
+        published: "2026-11-21T12:00:00.000Z",
+        followUp: false,
+      },
+      destination,
+      polledAt: Date.now(),
+      deferrals: 0,
+    };
+  }
+
+  it("posts a backlog to one Slack channel in booked 1 s slots via delayed jobs, while another channel posts at once", async () => {
+    const slackApi = await startFakeSlackApi();
+    const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: inject("redisUrl"), LOG_LEVEL: "silent", CONSOLE_ALERTS: "false", SLACK_BOT_TOKEN: "xoxb-test-token", SLACK_API_URL: slackApi.url });
+    const app = await createApp({ config, redisUrl: inject("redisUrl"), roles: ["deliverer"] });
+    try {
+      await app.start();
+      const backlog = [1, 2, 3, 4].map((n) => deliverJob(n, slack("C1")));
+      await app.queues.addDeliveries(backlog);
+      // Queued after the backlog, to another channel: it must not wait behind it.
+      await app.queues.addDeliveries([deliverJob(5, slack("C2"))]);
+      const calls = await slackApi.waitFor("chat.postMessage", 5, 20_000);
+
+      const channels = calls.map((c) => c.body.channel);
+      expect(channels.filter((c) => c === "C1")).toHaveLength(4);
+      expect(channels.indexOf("C2")).toBeLessThan(4);
+      // The slots handed out for C1, in Redis time: one per second.
+      const slots = (await redis.zrange(`${prefix}:pace:slack:T1:C1`, 0, -1, "WITHSCORES")).filter((_, i) => i % 2 === 1).map(Number);
+      expect(slots).toHaveLength(4);
+      expect(fitsRule(slots, PACE_RULES.slackChannel)).toBe(true);
+      // Waiting went through the delayed set (a deferral each), not a sleeping worker, and cost no attempt.
+      for (const j of backlog) {
+        expect((await app.deliveries.get(j.alert.alertId, j.destination))?.state).toBe("sent");
+      }
+      const done = await app.queues.alertDeliver.getJobs(["completed"]);
+      const deferred = done.filter((j) => (j.data as AlertDeliverJob).destination.channel === "C1" && (j.data as AlertDeliverJob).deferrals > 0);
+      expect(deferred).toHaveLength(3);
+      expect(done.every((j) => j.attemptsMade <= 1)).toBe(true);
+    } finally {
+      await app.queues.alertDeliver.obliterate({ force: true });
+      await app.stop();
+      await slackApi.close();
+    }
   });
 });
