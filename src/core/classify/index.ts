@@ -310,6 +310,12 @@ function attach(s: State, cue: CueHit): Attachment {
       addGroup(k);
     }
   }
+  // "cut its price targets on both": the two companies named before the cue in the sentence.
+  if (result.size > 0 && tokens[cue.end]?.key === "on" && tokens[cue.end + 1]?.key === "both") {
+    const before = mentions.filter((m) => m.sent === sent && m.first < cue.first && m.company && usable(m) && !(cue.slug === "analyst" && c.entities.sources.has(m.company)));
+    const distinct = [...new Set(before.map((m) => m.company!))];
+    for (const company of distinct.slice(-2)) result.add(company);
+  }
   // "Xiaomi is raising its stake in the cloud provider": the other side of a two-party cue, named by a
   // definite description, is the sentence's other company.
   if (result.size > 0 && TWO_PARTY.has(cue.slug)) {
@@ -471,9 +477,10 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
       articleLevel.add(cue.slug);
       continue;
     }
-    const { companies, factor } = attach(s, cue);
+    const { companies, factor, absorbed } = attach(s, cue);
     if (companies.length === 0) {
-      if (cue.sector) articleLevel.add(cue.slug);
+      // Sector news, or news of a private firm ("DeepSeek released a model"): the article reports it.
+      if (cue.sector || absorbed) articleLevel.add(cue.slug);
       continue;
     }
     const hedged = verdict === 1 ? 0.85 : 1;
