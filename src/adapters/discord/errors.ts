@@ -17,15 +17,15 @@ export function toDeliveryError(err: unknown, what: string): DeliveryError {
   if (err instanceof DeliveryError) return err;
   if (err instanceof RateLimitError) {
     const waitMs = Math.max(err.retryAfter, err.timeToReset, 1);
-    return new RateLimitedError(`${what}: Discord asked us to wait ${Math.ceil(waitMs / 1000)} s (rate limit of ${err.route})`, waitMs, "429");
+    return new RateLimitedError(`${what}: Discord asked us to wait ${Math.ceil(waitMs / 1000)} s (rate limit of ${err.route})`, waitMs, err.global ? "global" : "429");
   }
   if (err instanceof DiscordAPIError) {
     const code = typeof err.code === "number" ? err.code : undefined;
     const codeText = String(err.code);
     if (err.status === 429) {
-      const raw = err.rawError as { retry_after?: number };
+      const raw = err.rawError as { retry_after?: number; global?: boolean };
       const waitMs = Math.max(1, Math.ceil((raw.retry_after ?? 1) * 1000));
-      return new RateLimitedError(`${what}: Discord asked us to wait ${Math.ceil(waitMs / 1000)} s`, waitMs, codeText);
+      return new RateLimitedError(`${what}: Discord asked us to wait ${Math.ceil(waitMs / 1000)} s${raw.global ? " (global limit: every Discord send waits)" : ""}`, waitMs, raw.global ? "global" : codeText);
     }
     const known = code !== undefined ? PERMANENT_CODES[code] : undefined;
     if (known) return new PermanentDeliveryError(`${what}: ${known} (Discord code ${code})`, codeText);
