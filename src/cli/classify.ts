@@ -78,13 +78,33 @@ export function answerLine(classify: Classify, line: string): string {
   }
 }
 
-/** Streams lines from input to answers on output; resolves when input ends and output is flushed. */
+/**
+ * Streams lines from input to answers on output; resolves when input ends, or early when the reader of
+ * output goes away (`... | head`), which is not an error.
+ */
 export async function classifyStream(classify: Classify, input: Readable, output: Writable): Promise<number> {
   const rl = createInterface({ input, crlfDelay: Infinity });
   let count = 0;
-  for await (const line of rl) {
-    count++;
-    if (!output.write(`${answerLine(classify, line)}\n`)) await new Promise<void>((r) => output.once("drain", () => r()));
+  let closed = false;
+  const onError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== "EPIPE") throw err;
+    closed = true;
+    rl.close();
+  };
+  output.on("error", onError);
+  try {
+    for await (const line of rl) {
+      if (closed) break;
+      count++;
+      if (!output.write(`${answerLine(classify, line)}\n`)) {
+        await new Promise<void>((r) => {
+          output.once("drain", r);
+          output.once("close", r);
+        });
+      }
+    }
+  } finally {
+    output.off("error", onError);
   }
   return count;
 }

@@ -93,6 +93,32 @@ describe("classify command", () => {
     }
   });
 
+  it("stops quietly with status 0 when the reader of its output goes away (| head -1)", async () => {
+    const child = start();
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no first answer within 20 s")), 20_000);
+      child.stdout.once("data", () => {
+        clearTimeout(timer);
+        child.stdout.destroy();
+        resolve();
+      });
+      const line = `${JSON.stringify({ id: "p", text: "Alibaba announced a buyback." })}\n`;
+      child.stdin.write(line.repeat(20));
+    });
+    // Keep writing: the command must notice the closed pipe, not crash on it.
+    child.stdin.on("error", () => undefined);
+    for (let k = 0; k < 50 && child.exitCode === null; k++) {
+      child.stdin.write(`${JSON.stringify({ id: `q${k}`, text: "NetEase announced a buyback." })}\n`.repeat(200));
+      await new Promise((r) => setImmediate(r));
+    }
+    child.stdin.end();
+    expect(await closed).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+  });
+
   it("prints its usage with --help", async () => {
     const { code, stdout } = await runCli("", ["--help"]);
     expect(code).toBe(0);
