@@ -93,6 +93,8 @@ const bareWordsAndSymbols: Case[] = [
   { name: "time zone ET is not Energy Transfer", text: "Trading resumes at 9:30 a.m. ET on Monday.", tickers: [] },
   { name: "a two-letter symbol alone is not enough", text: "GS and MS were mentioned as possible advisers.", tickers: [] },
   { name: "a two-letter symbol with the company named elsewhere", text: "Ford said it would build a new plant. F shares rose 2% on the news.", tickers: ["F"] },
+  { name: "a company named in an all-capitals headline", text: "ALIBABA AND TENCENT MUSIC SOAR AFTER BUYBACK NEWS\nInvestors cheered.", tickers: ["BABA", "TME"] },
+  { name: "a name in capitals inside ordinary text is not read", text: "The ALIBABA brand was printed on the boxes in the warehouse.", tickers: [] },
   { name: "an all-capitals headline line does not make tickers of its words", text: "BIG TECH RALLY LIFTS NASDAQ AS RATE FEARS EASE\nInvestors bought growth stocks.", tickers: [] },
 ];
 

@@ -34,6 +34,8 @@ interface AliasEntry {
   /** Which words carry a possessive in the name itself ("People's Bank of China"). */
   possessive: boolean[];
   target: Target;
+  /** The name in capitals ("ALIBABA"): only read on lines written in capitals. */
+  capsOnly: boolean;
 }
 
 export interface EntityIndex {
@@ -64,8 +66,11 @@ export function buildEntityIndex(universe: Universe, config: EntityConfig): Enti
     const possessive = toks.map((t) => (t.flags & F_POSS) !== 0);
     const key = toks.map((t) => (t.flags & F_POSS ? `${t.raw}'s` : t.raw)).join("\u0000");
     const existing = byKey.get(key);
-    if (!existing || PRIORITY(target) > PRIORITY(existing.target)) byKey.set(key, { words, possessive, target });
+    if (!existing || PRIORITY(target) > PRIORITY(existing.target) || (existing.capsOnly && !caps)) {
+      byKey.set(key, { words, possessive, target, capsOnly: caps });
+    }
   };
+  let caps = false;
   for (const [alias, company] of universe.byAlias) add(alias, { company });
   for (const [alias, companies] of universe.byAmbiguousAlias) {
     if (companies.length) add(alias, { candidates: companies });
@@ -73,6 +78,14 @@ export function buildEntityIndex(universe: Universe, config: EntityConfig): Enti
   for (const index of universe.indices) for (const n of [index.name, ...index.aliases]) add(n, { block: true });
   const { private: privates, people, other } = config.notCompanies;
   for (const n of [...privates, ...people, ...other]) add(n, { block: true });
+  // Headlines in capitals: "ALIBABA SOARS ON BUYBACK". Names of four letters or more only.
+  caps = true;
+  for (const entry of [...byKey.values()]) {
+    const upper = entry.words.map((w) => w.toUpperCase());
+    if (entry.capsOnly || upper.every((w, k) => w === entry.words[k]) || upper.join("").replace(/[^A-Z]/g, "").length < 4) continue;
+    add(entry.words.map((w, k) => (entry.possessive[k] ? `${w.toUpperCase()}'S` : w.toUpperCase())).join(" "), entry.target);
+  }
+  caps = false;
 
   const aliases = new Map<string, AliasEntry[]>();
   for (const entry of byKey.values()) {
@@ -148,7 +161,7 @@ function aliasAt(index: EntityIndex, tokens: readonly Token[], at: number): Alia
   const sent = tokens[at]!.sent;
   outer: for (const entry of list) {
     const n = entry.words.length;
-    if (at + n > tokens.length) continue;
+    if (at + n > tokens.length || (entry.capsOnly && !(tokens[at]!.flags & F_CAPSLINE))) continue;
     for (let k = 1; k < n; k++) {
       const t = tokens[at + k]!;
       // A possessive ends a name ("Alibaba's Group" is not "Alibaba Group") unless the name has it.
