@@ -11,6 +11,8 @@ type Element = { kind: typeof E_WORDS | typeof E_NOT_NEXT; forms: ReadonlySet<st
 export interface Compiled<T> {
   source: string;
   elements: Element[];
+  /** Words the pattern names (gaps left out): between two matches of the same length, the more specific wins. */
+  specificity: number;
   payload: T;
 }
 
@@ -72,7 +74,8 @@ export function compilePattern<T>(source: string, payload: T): Compiled<T> {
   if (!first || first.kind !== E_WORDS) throw new Error(`pattern "${source}" must start with a word`);
   const last = elements[elements.length - 1]!;
   if (last.kind === E_GAP && elements.length > 1 && elements[elements.length - 2]!.kind !== E_WORDS) throw new Error(`pattern "${source}" ends badly`);
-  return { source, elements, payload };
+  const specificity = elements.filter((e) => e.kind === E_WORDS || e.kind === E_MONEY).length;
+  return { source, elements, specificity, payload };
 }
 
 /** Patterns keyed by every form of their first word. */
@@ -111,7 +114,7 @@ export function longestOf<T>(list: readonly Compiled<T>[], tokens: readonly Toke
   let bestEnd = -1;
   for (const p of list) {
     const end = matchFrom(tokens, at + 1, limit, p.elements, 1);
-    if (end > bestEnd) {
+    if (end > bestEnd || (end === bestEnd && end >= 0 && best !== undefined && p.specificity > best.specificity)) {
       best = p;
       bestEnd = end;
     }
