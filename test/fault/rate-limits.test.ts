@@ -1,6 +1,6 @@
 // Fault tests of pacing and rate limits: a Slack 429 on one channel, a Discord global 429, a burst to one channel.
 import { describe, expect, inject, it } from "vitest";
-import { burst, describeResult, slack429 } from "./scenarios.ts";
+import { burst, describeResult, discordGlobal429, slack429 } from "./scenarios.ts";
 
 const redisUrl = inject("redisUrl");
 
@@ -14,10 +14,14 @@ describe("rate limits", () => {
     expect(r.unmet).toEqual([]);
   }, 60_000);
 
-  // NOT MET yet (chaos row "discordGlobal"): src/adapters/discord/errors.ts gives a global 429 the code "429", not
-  // "global", so the pacer pauses only the channel that got it and the other channels keep sending into the global
-  // limit. The scenario is discordGlobal429 in ./scenarios.ts; turn this back into a test when the adapter marks it.
-  it.todo("a Discord global 429 pauses every Discord send of both deliverers for its retry_after while Slack posts go on");
+  it("a Discord global 429 pauses every Discord send of both deliverers for its retry_after while Slack posts go on", async () => {
+    const r = await discordGlobal429(redisUrl, { retryAfterS: 3 });
+    console.log(describeResult(r));
+    expect(r.figures.discordRequestsDuringPause).toBe(0);
+    expect(r.figures.slackLastAfterMs).toBeLessThan(3_000);
+    expect(r.tally).toMatchObject({ lost: 0, duplicated: 0 });
+    expect(r.unmet).toEqual([]);
+  }, 60_000);
 
   it("a burst of 20 alerts to one Slack channel posts each once, at most one per second", async () => {
     const r = await burst(redisUrl, { alerts: 20 });
