@@ -118,6 +118,7 @@ const negation: Case[] = [
   { name: "no plans to raise capital", text: "Xiaomi has no plans to raise new equity, its finance chief said.", pairs: [] },
   { name: "hasn't set a date for results", text: "Kuaishou hasn't announced earnings dates yet.", pairs: [] },
   { name: "never paid a dividend", text: "Pinduoduo owner PDD Holdings has never paid a dividend.", pairs: [] },
+  { name: "a denied report, however far the verb stands from the cue", text: "NetEase denied on Monday a media report that it was planning to sell its stake in the game studio.", pairs: [], notArticle: ["m_and_a"] },
   { name: "ruled out a takeover", text: "Baidu ruled out a takeover of the streaming platform.", pairs: [] },
   { name: "not only is not a negation", text: "Alibaba not only raised its buyback but also paid a special dividend.", pairs: ["BABA/buyback", "BABA/dividend"] },
   { name: "negation of one company leaves the other", text: "JD.com announced a buyback, while Meituan has not announced one.", pairs: ["JD/buyback"] },

@@ -38,6 +38,8 @@ export const CueConfigSchema = z
     /** Phrases that neutralise the markers inside them: "not only" is no negation, "from last year" no background. */
     notMarkers: z.array(Pattern).default([]),
     negationWindow: z.number().int().min(1).max(20).default(6),
+    /** Anywhere in the sentence: the company denies the report ("denied a media report that it would sell"). */
+    denial: z.array(Pattern).default([]),
     /** Earlier in the same clause: the cue is about unnamed or hypothetical firms ("other tech firms", "if"). */
     speculation: z.array(Pattern),
     /** Anywhere in the clause: the cue is old background ("a year ago", "at the time"); old years are found too. */

@@ -37,6 +37,7 @@ const PRONOUN = 7;
 const MOVE = 8;
 const BG_SENTENCE = 9;
 const BG_FOLLOWING = 10;
+const DENIAL = 11;
 
 interface CuePayload {
   /** null: a phrase that only looks like a cue ("forward earnings"). */
@@ -116,6 +117,7 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
     for (const p of list) markers.add(p, kind);
   };
   addAll(config.cues.negation, NEG);
+  addAll(config.cues.denial, DENIAL);
   addAll(config.cues.notMarkers, NOT_MARKER);
   addAll(config.cues.speculation, SPEC);
   addAll(config.cues.background, BG);
@@ -447,14 +449,15 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
   const { cues, markers, years } = scan(c, tok, pub);
   const s: State = { c, tok, mentions, markers };
 
-  // Markers come in token order: each clause's are one run of the array.
+  // Markers come in token order: each clause's are one run of the array. Sentences that look back or
+  // deny ("denied a report that it would sell its stake") report no event at all.
   const runStart = new Int32Array(tok.clauses.length).fill(-1);
   const runEnd = new Int32Array(tok.clauses.length);
   const lookingBack = new Uint8Array(tok.sentences.length);
   markers.forEach((m, k) => {
     if (runStart[m.clause] === -1) runStart[m.clause] = k;
     runEnd[m.clause] = k + 1;
-    if (m.kind === BG_SENTENCE) lookingBack[tokens[m.first]!.sent] = 1;
+    if (m.kind === BG_SENTENCE || m.kind === DENIAL) lookingBack[tokens[m.first]!.sent] = 1;
   });
 
   const perCompany = new Map<Company, Map<CatalystSlug, CatalystHit>>();
