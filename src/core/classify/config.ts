@@ -10,6 +10,8 @@ import { CATALYST_SLUGS } from "../catalysts.ts";
  * - ".." skips up to 2 tokens, "..N" up to N tokens (never across a clause);
  * - "<money>" matches an amount ($3.2, US$5, 9 billion);
  * - "!a|b" (last element only) requires that none of the next 2 tokens is a or b.
+ * Where several cues could start at a word, the longest match wins, then the one naming more words; a
+ * word a cue matched (not one it skipped in a gap) cannot be part of another cue.
  */
 const Pattern = z.string().min(1);
 const Confidence = z.number().min(0).max(1);
