@@ -172,6 +172,11 @@ const chrome: Case[] = [
     text: "Kingsoft (HKG: 3888) today announced a new office suite.\nAbout Kingsoft\nKingsoft competes with Microsoft and Google.\nForward-Looking Statements\nApple and Amazon may differ materially.",
     tickers: ["3888.HK"],
   },
+  {
+    name: "a blog page's share buttons, previous/next links and popular posts",
+    text: "Home » Stocks » Lenovo Ships More PCs\nPosted by Editor | May 20, 2025\nLenovo shipped more PCs in the quarter.\nShare this:\nFacebook Twitter LinkedIn\nPrevious article: Tencent Music Raises Buyback\nNext article: Baidu Launches Ernie 5\nPopular Posts\nApple Unveils New MacBook Air",
+    tickers: ["0992.HK"],
+  },
   { name: "a wire's SOURCE line", text: "Lenovo (HKG: 0992) said it opened a plant.\nSOURCE Tencent Holdings", tickers: ["0992.HK"] },
 ];
 
