@@ -177,6 +177,11 @@ const chrome: Case[] = [
     text: "Home » Stocks » Lenovo Ships More PCs\nPosted by Editor | May 20, 2025\nLenovo shipped more PCs in the quarter.\nShare this:\nFacebook Twitter LinkedIn\nPrevious article: Tencent Music Raises Buyback\nNext article: Baidu Launches Ernie 5\nPopular Posts\nApple Unveils New MacBook Air",
     tickers: ["0992.HK"],
   },
+  {
+    name: "an investing newsletter's promotion",
+    text: "Nio delivered more cars in May.\nShould you invest $1,000 in Nio right now?\nBefore you buy stock in Nio, consider this: The Motley Fool Stock Advisor analyst team just identified what they believe are the 10 best stocks to buy now.\nConsider when Nvidia made this list on April 15, 2005... if you invested $1,000, you'd have $600,000!\nSee the 10 stocks »",
+    tickers: ["NIO"],
+  },
   { name: "a wire's SOURCE line", text: "Lenovo (HKG: 0992) said it opened a plant.\nSOURCE Tencent Holdings", tickers: ["0992.HK"] },
 ];
 
