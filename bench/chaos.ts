@@ -25,8 +25,14 @@ import {
 type Run = (redisUrl: string) => Promise<Array<ScenarioResult<object>>>;
 
 const SCENARIOS: Record<string, Run> = {
-  // Both kill variants at once: each spends most of its time waiting for the killed sends' lease to expire.
-  kill: async (url) => Promise.all([killMidSend(url, { when: "before-accept", alerts: 20, concurrency: 3 }), killMidSend(url, { when: "after-accept", alerts: 20, concurrency: 3 })]),
+  // The kill variants at once: each spends most of its time waiting for the killed sends' lease to expire. The
+  // second after-accept run has DELIVER_CONCURRENCY=10, to show the window grows with the sends in flight, no further.
+  kill: async (url) =>
+    Promise.all([
+      killMidSend(url, { when: "before-accept", alerts: 20, concurrency: 3 }),
+      killMidSend(url, { when: "after-accept", alerts: 20, concurrency: 3 }),
+      killMidSend(url, { when: "after-accept", alerts: 30, concurrency: 10 }),
+    ]),
   redis: async () => [await redisRestart({ downMs: 10_000, feedMs: 10_000, everyMs: 200 })],
   slack429: async (url) => [await slack429(url, { retryAfterS: 3 })],
   burst: async (url) => [await burst(url, { alerts: 20 })],
@@ -80,18 +86,18 @@ async function main(): Promise<number> {
     await priv?.stop();
   }
 
-  const header = `${pad("scenario", 44)} ${pad("expected", 8)} ${pad("delivered", 9)} ${pad("duplicated", 10)} ${pad("lost", 5)} verdict`;
+  const header = `${pad("scenario", 48)} ${pad("expected", 8)} ${pad("delivered", 9)} ${pad("duplicated", 10)} ${pad("lost", 5)} verdict`;
   console.log(header);
   console.log("-".repeat(header.length + 20));
   for (const { key, result, error } of results) {
     if (!result) {
-      console.log(`${pad(key, 44)} ${pad("-", 8)} ${pad("-", 9)} ${pad("-", 10)} ${pad("-", 5)} NOT MET: did not finish: ${(error ?? "").split("\n")[0]}`);
+      console.log(`${pad(key, 48)} ${pad("-", 8)} ${pad("-", 9)} ${pad("-", 10)} ${pad("-", 5)} NOT MET: did not finish: ${(error ?? "").split("\n")[0]}`);
       continue;
     }
     const t = result.tally;
     const verdict = result.unmet.length ? `NOT MET: ${result.unmet.join("; ")}` : "met";
-    console.log(`${pad(result.name, 44)} ${pad(String(t.expected), 8)} ${pad(String(t.delivered), 9)} ${pad(String(t.duplicated), 10)} ${pad(String(t.lost), 5)} ${verdict}`);
-    console.log(`${pad("", 44)} ${figureText(result.figures)}`);
+    console.log(`${pad(result.name, 48)} ${pad(String(t.expected), 8)} ${pad(String(t.delivered), 9)} ${pad(String(t.duplicated), 10)} ${pad(String(t.lost), 5)} ${verdict}`);
+    console.log(`${pad("", 48)} ${figureText(result.figures)}`);
   }
   const json: Record<string, unknown> = {};
   for (const { key, result, error } of results) {

@@ -221,7 +221,7 @@ export async function killMidSend(redisUrl: string, opts: { when: "before-accept
     if (figures.duplicatesOutsideWindow) unmet.push(`${figures.duplicatesOutsideWindow} alerts posted twice that were not in flight at the kill`);
     // Before the platform accepted anything, nothing may be posted twice at all.
     if (opts.when === "before-accept" && t.duplicated) unmet.push(`${t.duplicated} alerts posted twice although the kill landed before the platform took them`);
-    return { name: `kill -9 mid-send (${opts.when})`, tally: figuresOf(t), figures, unmet };
+    return { name: `kill -9 mid-send (${opts.when}, ${concurrency} in flight)`, tally: figuresOf(t), figures, unmet };
   } finally {
     await w.close();
   }
