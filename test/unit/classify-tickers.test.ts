@@ -182,6 +182,11 @@ const chrome: Case[] = [
     text: "Nio delivered more cars in May.\nShould you invest $1,000 in Nio right now?\nBefore you buy stock in Nio, consider this: The Motley Fool Stock Advisor analyst team just identified what they believe are the 10 best stocks to buy now.\nConsider when Nvidia made this list on April 15, 2005... if you invested $1,000, you'd have $600,000!\nSee the 10 stocks »",
     tickers: ["NIO"],
   },
+  {
+    name: "other stories' headlines after 'Most Read from Bloomberg', then the article",
+    text: "Most Read from Bloomberg\nApple Plans Foldable iPhone Launch\nTesla Shares Slide on Delivery Miss\nMeituan said on Tuesday it would expand drone deliveries to Dubai.\nThe company's shares rose 2%.",
+    tickers: ["3690.HK"],
+  },
   { name: "a wire's SOURCE line", text: "Lenovo (HKG: 0992) said it opened a plant.\nSOURCE Tencent Holdings", tickers: ["0992.HK"] },
 ];
 

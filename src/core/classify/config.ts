@@ -102,6 +102,8 @@ export const TextConfigSchema = z
     chromeLines: z.array(z.string().min(1)),
     /** Lines after which the rest of the page is chrome ("Related topics:", "You may also like"). */
     tailMarkers: z.array(z.string().min(1)),
+    /** Lines after which other stories' headlines follow, up to the next paragraph ("Most Read from Bloomberg"). */
+    blockMarkers: z.array(z.string().min(1)).default([]),
     /** Words followed by a period that does not end a sentence (lower case, without the period). */
     abbreviations: z.array(z.string().min(1)),
     /** Words that always start a new clause ("while", "but"). */

@@ -100,6 +100,7 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
   const tokenizer: TokenizerRules = {
     chrome: combined(config.text.chromeLines),
     tail: combined(config.text.tailMarkers),
+    block: combined(config.text.blockMarkers),
     abbreviations: new Set(config.text.abbreviations.map((a) => a.toLowerCase().replaceAll(".", ""))),
     clauseWords: new Set(config.text.clauseWords.map((w) => w.toLowerCase())),
     commaClauseWords: new Set(config.text.commaClauseWords.map((w) => w.toLowerCase())),

@@ -76,6 +76,8 @@ export interface TokenizerRules {
   abbreviations: ReadonlySet<string>;
   clauseWords: ReadonlySet<string>;
   commaClauseWords: ReadonlySet<string>;
+  /** Lines after which the short headline-like lines that follow are chrome ("Most Read from Bloomberg"). */
+  block: RegExp | null;
   /** Exchange prefixes (upper case): "NASDAQ: JD" keeps its colon inside the clause. */
   exchanges: ReadonlySet<string>;
   /** Signatures of clauseWords and commaClauseWords. */
@@ -280,6 +282,9 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
 }
 
 const MAX_CHROME_LINE = 400;
+const MAX_HEADLINE = 160;
+/** . ! ? and closing quotes: a line ending so is a paragraph, not a headline. */
+const LINE_END = new Set([46, 33, 63, 34, 0x201d, 0x3002, 58]);
 /** Dotted abbreviations made of initials: U.S, p.m, e.g, N.V (not JD.com or 9988.HK). */
 const INITIALS = /^(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}$/;
 const SENTENCE_END = new Set([".", "!", "?", "。", "！", "？"]);
@@ -297,6 +302,7 @@ export function tokenize(title: string | undefined, body: string, rules: Tokeniz
   const sentences: Span[] = [];
   const clauses: Span[] = [];
   let headlineDone = false;
+  let inBlock = false;
   let firstBodySentence = 0;
   let pos = 0;
   let lineNo = 0;
@@ -314,7 +320,15 @@ export function tokenize(title: string | undefined, body: string, rules: Tokeniz
       // Chrome and tail lines are short; a paragraph is content.
       const line = b - a <= MAX_CHROME_LINE ? text.slice(a, b) : undefined;
       if (!isTitleLine && line !== undefined && rules.tail?.test(line)) break;
-      if (isTitleLine || line === undefined || !rules.chrome?.test(line)) {
+      // After "Most Read from Bloomberg" come other stories' headlines: short lines with no closing
+      // punctuation, up to the first paragraph.
+      if (inBlock && !isTitleLine && b - a <= MAX_HEADLINE && !LINE_END.has(text.charCodeAt(b - 1))) {
+        lineNo++;
+        pos = nl + 1;
+        continue;
+      }
+      inBlock = !isTitleLine && line !== undefined && rules.block !== null && rules.block.test(line);
+      if (!inBlock && (isTitleLine || line === undefined || !rules.chrome?.test(line))) {
         const firstTok = tokens.length;
         scanRange(text, a, b, tokens);
         let headline = false;
