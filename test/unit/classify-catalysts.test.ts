@@ -273,6 +273,12 @@ describe("classify: catalysts", () => {
     expect(hedged.confidence).toBeLessThan(plain.confidence);
   });
 
+  it("judges an undated article against the latest year it names", () => {
+    const text = "In 2025, NetEase announced a $5 billion buyback. Back in 2023 it had completed an acquisition.";
+    const r = classify({ id: "u", text }, { now: new Date("2027-06-01T00:00:00Z") });
+    expect(pairsOf(r)).toEqual(["NTES/buyback"]);
+  });
+
   it("judges old background against the publication date", () => {
     const text = "NetEase completed its acquisition of the studio in 2024.";
     expect(pairsOf(run(text, undefined, "2024-11-01T00:00:00Z"))).toEqual(["NTES/m_and_a"]);

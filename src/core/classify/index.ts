@@ -155,10 +155,26 @@ interface Published {
   month: number;
 }
 
-function publishedOf(article: ArticleInput, now: Date | undefined): Published {
+/**
+ * The date old background is judged against: `published`, else the latest year the article itself names
+ * (an undated story about 2025 is read as written late in 2025), else now.
+ */
+function publishedOf(article: ArticleInput, now: Date | undefined, tokens: readonly Token[]): Published {
   const t = article.published ? Date.parse(article.published) : NaN;
-  const d = Number.isFinite(t) ? new Date(t) : (now ?? new Date());
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 };
+  if (Number.isFinite(t)) {
+    const d = new Date(t);
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 };
+  }
+  const today = now ?? new Date();
+  const thisYear = today.getUTCFullYear();
+  let latest = 0;
+  for (const tok of tokens) {
+    if (tok.kind !== K_NUM || tok.raw.length !== 4) continue;
+    const y = Number(tok.raw);
+    if (y >= 1980 && y <= thisYear && y > latest) latest = y;
+  }
+  if (latest && latest < thisYear) return { year: latest, month: 12 };
+  return { year: thisYear, month: today.getUTCMonth() + 1 };
 }
 
 interface Scan {
@@ -446,7 +462,7 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
   const tok = tokenize(article.title, typeof article.text === "string" ? article.text : "", c.tokenizer);
   const tokens = tok.tokens;
   const mentions = findMentions(c.entities, tokens);
-  const pub = publishedOf(article, now);
+  const pub = publishedOf(article, now, tokens);
   const { cues, markers, years } = scan(c, tok, pub);
   const s: State = { c, tok, mentions, markers };
 
