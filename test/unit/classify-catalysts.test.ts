@@ -181,6 +181,7 @@ const attachment: Case[] = [
   { name: "the headline carries the catalyst", text: "Shares jumped in early trade.", title: "Xiaomi announces $1.3 billion buyback", pairs: ["1810.HK/buyback"] },
   { name: "a source bank does not get the catalyst it reports", text: "Goldman Sachs said Meituan will report earnings on Friday.", pairs: ["3690.HK/earnings"] },
   { name: "a broker's rating on the stock goes to the company before", text: "Pop Mart fell 8%. Morgan Stanley analysts kept their overweight rating on the stock.", pairs: ["9992.HK/analyst"] },
+  { name: "a company in an appositive only describes the subject", text: "SK Hynix posted record profit. The South Korean chipmaker, a key supplier to Nvidia, said it expected demand to remain solid.", pairs: ["000660.KS/earnings", "000660.KS/guidance"] },
   { name: "a broker upgrading two companies", text: "Citi upgraded both Baidu and NetEase to buy.", pairs: ["BIDU/analyst", "NTES/analyst"] },
 ];
 

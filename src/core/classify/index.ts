@@ -290,6 +290,8 @@ function attach(s: State, cue: CueHit): Attachment {
         m.source = true;
         continue;
       }
+      // "The chipmaker, a key supplier to Nvidia, said it expected ...": Nvidia only describes the subject.
+      if (inAppositive(tokens, m)) continue;
       nearest = k;
     } else if (m.first >= cue.first && firstFollowing < 0 && m.company) firstFollowing = k;
   }
@@ -356,6 +358,27 @@ function attach(s: State, cue: CueHit): Attachment {
     factor = 0.9;
   }
   return { companies: [...result], factor, absorbed };
+}
+
+const RELATION_WORDS = new Set(["to", "of", "for", "with", "from", "like", "including"]);
+const APPOSITIVE_OPENERS = new Set(["a", "an", "the", "its", "which", "whose"]);
+
+/** ", a key supplier to Nvidia," : a company named inside an appositive after a relation word. */
+function inAppositive(tokens: readonly Token[], m: Mention): boolean {
+  const before = tokens[m.first - 1];
+  if (!before || !RELATION_WORDS.has(before.key)) return false;
+  let open = -1;
+  for (let k = m.first - 2; k >= Math.max(0, m.first - 8); k--) {
+    const t = tokens[k]!;
+    if (t.sent !== m.sent) break;
+    if (t.raw === ",") {
+      open = k;
+      break;
+    }
+  }
+  if (open < 0 || !APPOSITIVE_OPENERS.has(tokens[open + 1]?.key ?? "")) return false;
+  for (let k = m.end; k < Math.min(tokens.length, m.end + 3); k++) if (tokens[k]!.raw === ",") return true;
+  return false;
 }
 
 /** "its", "the company": the company that is the subject of the sentence (or of the one before). */
