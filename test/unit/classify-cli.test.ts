@@ -1,6 +1,6 @@
 // The `classify` command as a child process: JSON Lines in, one answer per line out, in order, nothing else on stdout.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -134,6 +134,19 @@ describe("classify command", () => {
     expect(stdout).toBe("");
     expect(stderr).toMatch(/cannot start/);
     expect(stderr).toMatch(/broken\.json: not valid JSON/);
+  });
+
+  it("names the file and field of a broken rules file and exits 1", async () => {
+    const dir = join(scratch, "rules");
+    mkdirSync(dir);
+    for (const f of ["catalyst-cues.json", "entities.json", "classify-text.json"]) copyFileSync(join(ROOT, "config", f), join(dir, f));
+    const cues = JSON.parse(readFileSync(join(dir, "catalyst-cues.json"), "utf8")) as { slugs: Record<string, unknown> };
+    cues.slugs.buybacks = cues.slugs.buyback;
+    writeFileSync(join(dir, "catalyst-cues.json"), JSON.stringify(cues));
+    const { code, stdout, stderr } = await runCli(`${JSON.stringify({ id: "x", text: "" })}\n`, ["--config", dir]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/catalyst-cues\.json: slugs/);
   });
 
   it("rejects an unknown option with exit status 2", async () => {

@@ -30,8 +30,12 @@ export const SlugRulesSchema = z
   })
   .strict();
 
+/** A note for whoever edits the file (JSON has no comments). */
+const Comment = z.string().optional();
+
 export const CueConfigSchema = z
   .object({
+    $comment: Comment,
     slugs: z.record(z.enum(CATALYST_SLUGS), SlugRulesSchema),
     /** Phrases that look like cues but are not ("forward earnings", "at stake"): they consume their words. */
     not: z.array(Pattern).default([]),
@@ -65,6 +69,7 @@ export const CueConfigSchema = z
 
 export const EntityConfigSchema = z
   .object({
+    $comment: Comment,
     /** Names that are not listed companies; they win over a company alias of the same or shorter length. */
     notCompanies: z
       .object({
@@ -98,6 +103,7 @@ export const EntityConfigSchema = z
 
 export const TextConfigSchema = z
   .object({
+    $comment: Comment,
     /** Regular expressions (case-insensitive) for whole lines that are page chrome, never content. */
     chromeLines: z.array(z.string().min(1)),
     /** Lines after which the rest of the page is chrome ("Related topics:", "You may also like"). */
