@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { App } from "../../src/app.ts";
 import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
@@ -75,6 +76,8 @@ interface World {
   discordFront: Front;
   env: Record<string, string>;
   queues: PipelineQueues;
+  /** The producer's connection, for looking at the queue's keys. */
+  redis: Redis;
   apps: App[];
   children: ChildDeliverer[];
   add(jobs: AlertDeliverJob[]): Promise<void>;
@@ -105,6 +108,7 @@ async function world(redisUrl: string, name: string, extraEnv: Record<string, st
     discordFront,
     env,
     queues,
+    redis: producer,
     apps: [],
     children: [],
     add: (jobs) => queues.addDeliveries(jobs),
@@ -599,8 +603,9 @@ export async function authStorm(redisUrl: string, opts: { platform: "discord" | 
     let settled = false;
     while (Date.now() < deadline) {
       const c = await w.queues.alertDeliver.getJobCounts("waiting", "active", "prioritized");
-      const delayed = await w.queues.alertDeliver.getDelayed(0, 0);
-      const soon = delayed.some((j) => j.timestamp + (j.delay ?? 0) < Date.now() + 5_000);
+      // BullMQ scores a delayed job by its due time (ms) shifted left by 12 bits: the earliest one is due at this.
+      const [, score] = await w.redis.zrange(w.queues.alertDeliver.keys.delayed ?? "", 0, 0, "WITHSCORES");
+      const soon = score !== undefined && Math.floor(Number(score) / 4096) < Date.now() + 5_000;
       if (Object.values(c).every((n) => n === 0) && !soon) {
         settled = true;
         break;
