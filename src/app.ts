@@ -11,6 +11,7 @@ import { loadConfiguredWebhooks, routingWithWebhooks, webhookNotifierFactory } f
 import { fetchFeed } from "./adapters/feeds/fetch-feed.ts";
 import { createRedisArticleStore } from "./adapters/redis/articles.ts";
 import { closeRedis, createRedisConnection } from "./adapters/redis/connection.ts";
+import { createMetrics, type Metrics } from "./adapters/metrics.ts";
 import { createRedisDeliveryStore, type DeliveryStore } from "./adapters/redis/deliveries.ts";
 import { createRedisDeadLetterStore, createRedisDestinationStore, type DeadLetterStore, type DestinationStore } from "./adapters/redis/destinations.ts";
 import { createRedisFeedStore, type FeedStore } from "./adapters/redis/feeds.ts";
@@ -80,12 +81,16 @@ export interface AppOptions {
   notifiers?: Notifier[];
   fetchFeed?: PollDeps["fetchFeed"];
   onDelivered?: (job: AlertDeliverJob, message: PostedMessage) => void;
+  /** Default: a fresh registry with the process metrics (docs/operations.md). */
+  metrics?: Metrics;
 }
 
 export interface App {
   log: Logger;
   redis: Redis;
   queues: PipelineQueues;
+  /** What /metrics shows: the workers count into it, queue depths are read from Redis at each scrape. */
+  metrics: Metrics;
   feeds: FeedStore;
   deliveries: DeliveryStore;
   /** Destinations disabled after a permanent failure, and undelivered alerts (`catalyst-bot deliveries`). */
@@ -150,7 +155,9 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const workers: Worker[] = [];
   const bots: RunningBot[] = [];
-  const workerOpts = { connection: bull, prefix, log };
+  const metrics = options.metrics ?? createMetrics();
+  metrics.watchQueues([queues.feedPoll, queues.articleClassify, queues.alertDeliver]);
+  const workerOpts = { connection: bull, prefix, log, metrics };
 
   async function syncFeeds(): Promise<{ scheduled: number; removed: number }> {
     const fromFile = loadFeedsFile(config.FEEDS_FILE);
@@ -172,6 +179,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     redis,
     queues,
+    metrics,
     feeds,
     deliveries,
     destinations,

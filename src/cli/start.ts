@@ -1,11 +1,11 @@
 // `catalyst-bot start`: runs poller, workers and every adapter with credentials in one process, until SIGINT/SIGTERM.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { dirname, join } from "node:path";
-import type { Logger } from "pino";
 import { ALL_ROLES, createApp, createLogger, type App, type Role } from "../app.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { RedisServerMissingError, startPrivateRedis, type PrivateRedis } from "../adapters/redis/private-server.ts";
+import { serveOps } from "../adapters/http/serve.ts";
 import { privateRedisUrlFile } from "./feeds.ts";
 
 const USAGE = `usage: catalyst-bot start [--roles poller,classifier,deliverer,bot]
@@ -36,31 +36,6 @@ function signalled(): Promise<string> {
     const on = (sig: string) => () => resolve(sig);
     process.once("SIGINT", on("SIGINT"));
     process.once("SIGTERM", on("SIGTERM"));
-  });
-}
-
-/** GET /healthz on HTTP_PORT (0 = off): 200 when Redis answers and the workers run (Docker's HEALTHCHECK uses it). */
-function serveHealth(app: App, port: number, log: Logger): Promise<Server | undefined> {
-  if (port === 0) return Promise.resolve(undefined);
-  const server = createServer((req, res) => {
-    if (req.url !== "/healthz") {
-      res.writeHead(404).end();
-      return;
-    }
-    void app.health().then((h) => {
-      res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h));
-    });
-  });
-  return new Promise((resolve) => {
-    server.once("error", (err) => {
-      // Another process (a second instance on this host) may hold the port: the bot runs on without it.
-      log.warn({ port, err: err.message }, "health endpoint not started; set HTTP_PORT to a free port, or 0 to turn it off");
-      resolve(undefined);
-    });
-    server.listen(port, () => {
-      log.info({ port }, "health endpoint on /healthz");
-      resolve(server);
-    });
   });
 }
 
@@ -110,7 +85,17 @@ export async function runRoles(roles: readonly Role[], options: RunOptions = {})
   try {
     app = await createApp({ config, redisUrl, roles, log });
     await app.start();
-    health = await serveHealth(app, config.HTTP_PORT, log);
+    // /healthz, /readyz (Redis, its eviction policy, this process's workers), /metrics, /admin/queues: docs/operations.md.
+    const running = app;
+    const { queues } = running;
+    health = await serveOps({
+      config,
+      redis: running.redis,
+      metrics: running.metrics,
+      queues: [queues.feedPoll, queues.articleClassify, queues.alertDeliver],
+      log,
+      workers: () => running.health(),
+    });
     const sig = await stop;
     log.info({ signal: sig }, "shutting down");
   } catch (err) {

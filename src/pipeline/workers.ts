@@ -11,12 +11,15 @@ import { deliverAlert, NoNotifierError, type DeliverDeps } from "./deliver.ts";
 import { deadLetterId } from "../adapters/redis/destinations.ts";
 import { pollFeed, type PollDeps } from "./poll.ts";
 import type { PipelineQueues } from "./queues.ts";
+import type { Metrics } from "../adapters/metrics.ts";
 
 export interface WorkerOptions {
   connection: ConnectionOptions;
   prefix: string;
   concurrency?: number;
   log: Logger;
+  /** Counters and the latency histogram of /metrics (docs/operations.md). */
+  metrics?: Metrics;
 }
 
 // A job put back more often than this (an endless rate limit) fails, so it shows up instead of looping.
@@ -37,6 +40,11 @@ export function createPollWorker(deps: PollDeps, queues: PipelineQueues, opts: W
     async (job: Job) => {
       const payload = parsePayload(FeedPollJobSchema, QUEUES.feedPoll, job, opts.log);
       const { outcome, next, feed } = await pollFeed(payload, deps);
+      if (outcome.status === "ok" || outcome.status === "not_modified") opts.metrics?.pollDone(outcome.status);
+      else if (outcome.status === "failed") {
+        opts.metrics?.pollDone("error");
+        opts.metrics?.fetchError(outcome.code);
+      }
       await queues.addArticles(next);
       // A scheduler left behind by an instance that missed the removal: drop it.
       if (!feed) await queues.unscheduleFeed(payload.feedId);
@@ -52,7 +60,9 @@ export function createClassifyWorker(deps: ClassifyDeps, queues: PipelineQueues,
     QUEUES.articleClassify,
     async (job: Job) => {
       const payload = parsePayload(ArticleClassifyJobSchema, QUEUES.articleClassify, job, opts.log);
-      const { next } = await classifyArticle(payload, deps);
+      const { alerts, next } = await classifyArticle(payload, deps);
+      opts.metrics?.articleClassified();
+      for (const a of alerts) opts.metrics?.alertRaised(a.catalyst);
       await queues.addDeliveries(next);
       return next.length;
     },
@@ -91,18 +101,27 @@ export function createDeliverWorker(deps: DeliverDeps, opts: WorkerOptions): Wor
     QUEUES.alertDeliver,
     async (job: Job, token?: string) => {
       const payload = parsePayload(AlertDeliverJobSchema, QUEUES.alertDeliver, job, opts.log);
+      const platform = payload.destination.platform;
       let outcome;
       try {
         outcome = await deliverAlert(payload, deps);
       } catch (err) {
         if (err instanceof NoNotifierError) opts.log.error({ jobId: job.id, destination: payload.destination }, err.message);
         await failedAttempt(job, payload, err, deps, opts.log);
+        opts.metrics?.delivery("transient_failure", platform);
+        if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) opts.metrics?.delivery("dead_lettered", platform);
         throw err;
       }
+      if (outcome.status === "sent") opts.metrics?.delivered(platform, payload.polledAt);
+      else if (outcome.status === "already_done") opts.metrics?.delivery("duplicate_skipped", platform);
+      else if (outcome.status === "skipped") opts.metrics?.delivery("dead_lettered", platform);
+      else if (outcome.status === "permanent_failure") opts.metrics?.delivery("permanent_failure", platform);
+      else if (outcome.reason.startsWith("rate limited")) opts.metrics?.delivery("rate_limited", platform);
       if (outcome.status === "defer") {
         if (payload.deferrals >= MAX_DEFERRALS) {
           const err = new UnrecoverableError(`gave up waiting after ${MAX_DEFERRALS} deferrals: ${outcome.reason}`);
           await failedAttempt(job, payload, err, deps, opts.log, true);
+          opts.metrics?.delivery("dead_lettered", platform);
           throw err;
         }
         opts.log.info({ jobId: job.id, delayMs: outcome.delayMs, reason: outcome.reason }, "delivery deferred");

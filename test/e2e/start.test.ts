@@ -160,7 +160,18 @@ describe("catalyst-bot start", () => {
 
     const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ ok: true, redis: true, workers: 3, workersRunning: 3 });
+    const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: "ready", checks: { redis: "ok", workers: "ok" } });
+    // The pipeline counted the polls (the dead feed's failures too) and the delivered alert.
+    const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+    expect(metrics).toMatch(/^catalyst_polls_total\{outcome="ok"\} [1-9]/m);
+    expect(metrics).toMatch(/^catalyst_polls_total\{outcome="error"\} [1-9]/m);
+    expect(metrics).toMatch(/^catalyst_feed_fetch_errors_total\{code="FEED_[A-Z_]+"\} [1-9]/m);
+    expect(metrics).toMatch(/^catalyst_alerts_total\{catalyst="buyback"\} [1-9]/m);
+    expect(metrics).toMatch(/^catalyst_deliveries_total\{outcome="sent",platform="console"\} [1-9]/m);
+    expect(metrics).toMatch(/^catalyst_poll_to_delivery_seconds_count\{platform="console"\} [1-9]/m);
+    expect(metrics).toMatch(/^catalyst_queue_jobs\{queue="alert-deliver",state="waiting"\} \d+/m);
 
     bot.child.kill("SIGTERM");
     expect(await bot.exited).toBe(0);
