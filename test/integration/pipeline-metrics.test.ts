@@ -1,0 +1,119 @@
+// What the deliver worker counts into /metrics on the real Redis: each delivery outcome by platform, and the poll-to-delivery latency.
+import { randomUUID } from "node:crypto";
+import { pino } from "pino";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { createApp, type App } from "../../src/app.ts";
+import { createMetrics, type Metrics } from "../../src/adapters/metrics.ts";
+import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
+import { loadConfig } from "../../src/config.ts";
+import type { AlertDeliverJob } from "../../src/contracts/jobs.ts";
+import { PermanentDeliveryError, RateLimitedError, TransientDeliveryError } from "../../src/core/delivery-errors.ts";
+import { createRecordingNotifier, type RecordingNotifier } from "../helpers/recording-notifier.ts";
+
+const redisUrl = inject("redisUrl");
+const runs: Array<{ app: App; prefix: string }> = [];
+
+async function start(): Promise<{ app: App; metrics: Metrics; notifier: RecordingNotifier }> {
+  const prefix = `t-metrics-${randomUUID()}`;
+  const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, CONSOLE_ALERTS: "false", DELIVERY_MAX_ATTEMPTS: "2", DELIVERY_BACKOFF_MS: "20" });
+  const notifier = createRecordingNotifier("discord");
+  const metrics = createMetrics({ defaultMetrics: false });
+  const app = await createApp({ config, redisUrl, roles: ["deliverer"], log: pino({ level: "silent" }), notifiers: [notifier], metrics });
+  await app.start();
+  runs.push({ app, prefix });
+  return { app, metrics, notifier };
+}
+
+afterEach(async () => {
+  for (const { app, prefix } of runs.splice(0)) {
+    await app.queues.alertDeliver.obliterate({ force: true });
+    await app.stop();
+    const redis = createRedisConnection(redisUrl, { name: "test-cleanup" });
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await closeRedis(redis);
+  }
+});
+
+function job(n: number, polledAt = Date.now()): AlertDeliverJob {
+  return {
+    alert: {
+      alertId: `al-${n}-${randomUUID().slice(0, 8)}`,
+      storyId: `st-${n}-${randomUUID().slice(0, 8)}`,
+      ticker: "AAPL",
+      catalyst: "buyback",
+      confidence: 0.9,
+      evidence: "authorized a new share repurchase program",
+      articleId: `a-${n}`,
+      title: `Apple expands buyback #${n}`,
+      published: "2026-11-21T12:00:00.000Z",
+      followUp: false,
+    },
+    destination: { platform: "discord", tenant: "G1", channel: `C${n}` },
+    polledAt,
+    deferrals: 0,
+  };
+}
+
+/** Resolves when the delivery queue has nothing waiting, running or delayed. */
+async function settled(app: App, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = await app.queues.alertDeliver.getJobCounts("waiting", "active", "delayed", "prioritized");
+    if (Object.values(c).every((n) => n === 0)) return;
+    if (Date.now() > deadline) throw new Error(`deliveries still pending after ${timeoutMs} ms: ${JSON.stringify(c)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function sample(text: string, series: string): number | undefined {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+const outcome = (text: string, o: string) => sample(text, `catalyst_deliveries_total{outcome="${o}",platform="discord"}`);
+
+describe("delivery metrics", () => {
+  it("counts sent, rate-limited, transient, permanent, duplicate and dead-lettered deliveries, and the latency of sent ones", async () => {
+    const { app, metrics, notifier } = await start();
+
+    // A 429, then a send: one rate_limited, one sent, observed 30 s after its poll.
+    notifier.failNext(new RateLimitedError("slow down", 50));
+    const first = job(1, Date.now() - 30_000);
+    await app.queues.addDeliveries([first]);
+    await settled(app);
+    let text = await metrics.render();
+    expect(outcome(text, "rate_limited")).toBe(1);
+    expect(outcome(text, "sent")).toBe(1);
+    expect(sample(text, 'catalyst_poll_to_delivery_seconds_bucket{le="20",platform="discord"}')).toBe(0);
+    expect(sample(text, 'catalyst_poll_to_delivery_seconds_bucket{le="60",platform="discord"}')).toBe(1);
+
+    // The same delivery again under another job id: already sent, skipped.
+    await app.queues.alertDeliver.add("deliver", first, { jobId: `dup-${randomUUID()}` });
+    // A transient failure, then success on the retry.
+    notifier.failNext(new TransientDeliveryError("502 from the platform"));
+    await app.queues.addDeliveries([job(2)]);
+    await settled(app);
+    text = await metrics.render();
+    expect(outcome(text, "duplicate_skipped")).toBe(1);
+    expect(outcome(text, "transient_failure")).toBe(1);
+    expect(outcome(text, "sent")).toBe(2);
+    expect(outcome(text, "dead_lettered")).toBe(0);
+
+    // Two transient failures use up DELIVERY_MAX_ATTEMPTS=2: dead-lettered. Then a permanent failure.
+    notifier.failNext(new TransientDeliveryError("502"), new TransientDeliveryError("502"));
+    await app.queues.addDeliveries([job(3)]);
+    await settled(app);
+    notifier.failNext(new PermanentDeliveryError("unknown channel", "10003"));
+    await app.queues.addDeliveries([job(4)]);
+    await settled(app);
+    text = await metrics.render();
+    expect(outcome(text, "transient_failure")).toBe(3);
+    expect(outcome(text, "dead_lettered")).toBe(1);
+    expect(outcome(text, "permanent_failure")).toBe(1);
+    expect(outcome(text, "sent")).toBe(2);
+    expect(notifier.sent).toHaveLength(2);
+    // Queue depths come from the app's own queues.
+    expect(sample(text, 'catalyst_queue_jobs{queue="alert-deliver",state="waiting"}')).toBe(0);
+    expect(sample(text, 'catalyst_queue_jobs{queue="alert-deliver",state="failed"}')).toBe(2);
+  });
+});
