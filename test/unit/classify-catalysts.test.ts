@@ -166,6 +166,7 @@ const priceMovesAndWords: Case[] = [
   { name: "a comparison with last year keeps the results", text: "Baidu said its net profit rose 20% from last year.", pairs: ["BIDU/earnings"] },
   { name: "a buyback last year is background", text: "Meituan completed a buyback last year.", pairs: [] },
   { name: "a question reports nothing", text: "Should you invest $1,000 in Nio right now? Will Xiaomi buy back shares?", pairs: [], notArticle: ["capex", "buyback"] },
+  { name: "an existing listing is not listing news", text: "NetEase said its U.S. listing remained important to its investors.", pairs: [], notArticle: ["listing"] },
   { name: "job listings are not a listing", text: "Kanzhun said job listings on its app rose in May, and Trip.com hired.", pairs: [] },
 ];
 
