@@ -1,6 +1,7 @@
 // Which companies the classifier takes as tickers of an article, with the real universe and rules of config/.
 import { describe, expect, it } from "vitest";
-import { loadClassifier } from "../../src/classifier.ts";
+import { loadUniverse } from "../../src/adapters/universe/load.ts";
+import { loadClassifier, loadClassifierConfig } from "../../src/classifier.ts";
 import type { ClassifyResult } from "../../src/core/types.ts";
 
 const classify = loadClassifier();
@@ -209,6 +210,13 @@ describe("classify: tickers", () => {
       });
     });
   }
+
+  it("never lets a private firm, person or market name hide a listed company's own name", () => {
+    const universe = loadUniverse();
+    const { notCompanies } = loadClassifierConfig().entities;
+    const hidden = [...notCompanies.private, ...notCompanies.people, ...notCompanies.other].filter((n) => universe.byAlias.has(n));
+    expect(hidden).toEqual([]);
+  });
 
   it("reports other listings with the canonical symbol", () => {
     const baba = run("9988.HK rose 2% in Hong Kong.").tickers.find((t) => t.symbol === "BABA");
