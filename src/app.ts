@@ -9,6 +9,7 @@ import { slackBotFactory, slackNotifierFactory } from "./adapters/slack/index.ts
 import { discordBotFactory, discordNotifierFactory } from "./adapters/discord/index.ts";
 import { loadConfiguredWebhooks, routingWithWebhooks, webhookNotifierFactory } from "./adapters/webhook/index.ts";
 import { fetchFeed } from "./adapters/feeds/fetch-feed.ts";
+import { readFeedFile } from "./adapters/feeds/read-feed-file.ts";
 import { createRedisArticleStore } from "./adapters/redis/articles.ts";
 import { closeRedis, createRedisConnection } from "./adapters/redis/connection.ts";
 import { createMetrics, type Metrics } from "./adapters/metrics.ts";
@@ -243,6 +244,7 @@ export async function createApp(options: AppOptions): Promise<App> {
               feeds,
               seen: createRedisSeenStore({ redis, prefix, retentionDays: config.SEEN_RETENTION_DAYS }),
               fetchFeed: options.fetchFeed ?? ((url, o) => fetchFeed(url, o) as Promise<FetchResult>),
+              readFeedFile: (file, o) => readFeedFile(file, o) as Promise<FetchResult>,
               fetchOptions: {
                 timeoutMs: config.FEED_TIMEOUT_MS,
                 maxBytes: config.FEED_MAX_BYTES,

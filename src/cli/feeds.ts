@@ -149,7 +149,9 @@ async function add(config: Config, args: string[]): Promise<number> {
   });
   if (!url || !parsed.success) {
     const problems = parsed.success ? "a URL is required" : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    console.error(`catalyst-bot feeds add: ${problems}\nusage: catalyst-bot feeds add URL --name NAME [--interval SECONDS]`);
+    // A feed file on this machine is the operator's choice, made in the feeds file, never through a command.
+    const fileHint = url && !/^https?:\/\//i.test(url) ? `\nA feed file on this machine can only be listed in ${config.FEEDS_FILE} ("file": "path/to/feed.xml"); see docs/pipeline.md.` : "";
+    console.error(`catalyst-bot feeds add: ${problems}${fileHint}\nusage: catalyst-bot feeds add URL --name NAME [--interval SECONDS]`);
     return 2;
   }
   if (!args.includes("--no-check")) {

@@ -25,8 +25,10 @@ export interface PollDeps {
   feeds: FeedStore;
   seen: SeenStore;
   fetchFeed: (url: string, options: FetchOptions) => Promise<FetchResult>;
+  /** Reads a "file" feed of the feeds file; without it such feeds fail with FEED_FILE. */
+  readFeedFile?: (file: string, options: Pick<FetchOptions, "etag" | "maxBytes">) => Promise<FetchResult>;
   fetchOptions: Pick<FetchOptions, "timeoutMs" | "maxBytes" | "maxRedirects" | "allowPrivate">;
-  /** Alert on the items a feed already has when it is first polled (else they are only recorded). */
+  /** Alert on the items a feed already has when it is first polled (else they are only recorded); a feed's own `backfill` wins. */
   backfill: boolean;
   log: Logger;
   now?: () => number;
@@ -62,6 +64,21 @@ function errorFields(err: unknown): { code: string; message: string; transient: 
   return { code: "FEED_UNEXPECTED", message: err instanceof Error ? err.message : String(err), transient: true };
 }
 
+/** A file feed is read from disk, and only when the operator's feeds file lists it (a run-time feed is always fetched). */
+function readOrFetch(feed: FeedDefinition, health: FeedHealth, deps: PollDeps): Promise<FetchResult> {
+  const validators = {
+    ...(health.etag ? { etag: health.etag } : {}),
+    ...(health.lastModified ? { lastModified: health.lastModified } : {}),
+  };
+  if (feed.file === undefined) return deps.fetchFeed(feed.url, { ...deps.fetchOptions, ...validators, ...(feed.headers ? { headers: feed.headers } : {}) });
+  const problem =
+    feed.origin !== "config" ? "Only the feeds file may list a file feed" : !deps.readFeedFile ? "This poller cannot read feed files" : undefined;
+  if (problem || !deps.readFeedFile) {
+    return Promise.reject(Object.assign(new Error(`${problem ?? ""} (${feed.url}); list it as "file" in the feeds file and restart`), { code: "FEED_FILE", transient: false }));
+  }
+  return deps.readFeedFile(feed.file, { ...(health.etag ? { etag: health.etag } : {}), ...(deps.fetchOptions.maxBytes ? { maxBytes: deps.fetchOptions.maxBytes } : {}) });
+}
+
 export async function pollFeed(job: FeedPollJob, deps: PollDeps): Promise<{ outcome: PollOutcome; next: ArticleClassifyJob[]; feed?: FeedDefinition }> {
   const now = deps.now ?? Date.now;
   const feed = await deps.feeds.get(job.feedId);
@@ -76,12 +93,7 @@ export async function pollFeed(job: FeedPollJob, deps: PollDeps): Promise<{ outc
   const polledAt = now();
   let result: FetchResult;
   try {
-    result = await deps.fetchFeed(feed.url, {
-      ...deps.fetchOptions,
-      ...(health.etag ? { etag: health.etag } : {}),
-      ...(health.lastModified ? { lastModified: health.lastModified } : {}),
-      ...(feed.headers ? { headers: feed.headers } : {}),
-    });
+    result = await readOrFetch(feed, health, deps);
   } catch (err) {
     const failure = errorFields(err);
     const after = await deps.feeds.recordFailure(feed.id, failure, feed.intervalSeconds);
@@ -101,7 +113,8 @@ export async function pollFeed(job: FeedPollJob, deps: PollDeps): Promise<{ outc
   const newItems = result.items.filter((_, i) => fresh[i]);
   // The first poll of a feed records what it already holds: alerting on its whole back catalogue would flood channels.
   const primedNow = !health.primed;
-  const alerting = primedNow && !deps.backfill ? [] : newItems;
+  const backfill = feed.backfill ?? deps.backfill;
+  const alerting = primedNow && !backfill ? [] : newItems;
   await deps.feeds.recordSuccess(feed.id, {
     ...(result.etag ? { etag: result.etag } : {}),
     ...(result.lastModified ? { lastModified: result.lastModified } : {}),
@@ -126,7 +139,7 @@ export async function pollFeed(job: FeedPollJob, deps: PollDeps): Promise<{ outc
   });
   deps.log.info(
     { feedId: feed.id, feed: feed.name, items: result.items.length, fresh: newItems.length, queued: next.length, firstPoll: primedNow },
-    primedNow && !deps.backfill ? "first poll: recorded the feed's existing items without alerting" : "feed polled",
+    primedNow && !backfill ? "first poll: recorded the feed's existing items without alerting" : "feed polled",
   );
   return { outcome: { status: "ok", items: result.items.length, fresh: newItems.length, primedNow }, next, feed };
 }

@@ -51,6 +51,10 @@ export const FEED_ERROR_CODES = {
     transient: false,
     action: "The server sent a body that cannot be decompressed or uses an unsupported Content-Encoding. Check the feed URL; report it to the site if it persists.",
   },
+  FEED_FILE: {
+    transient: false,
+    action: 'A "file" feed of the feeds file cannot be read. Check its path (a relative path starts at the catalyst-bot folder, where package.json is) and that the bot may read it.',
+  },
   FEED_PARSE: {
     transient: false,
     action: "The URL did not return a valid RSS 2.0, RSS 1.0 (RDF) or Atom feed. Open it in a browser: it may be an HTML page rather than the feed itself.",

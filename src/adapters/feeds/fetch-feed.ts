@@ -323,7 +323,8 @@ export function decodeBody(body: Buffer, contentType?: string): string {
   }
 }
 
-async function parseFeed(xml: string, url: string, contentType: string | undefined): Promise<{ title?: string; items: FeedItem[] }> {
+/** Parses feed XML (RSS 2.0, RSS 1.0/RDF, Atom) into normalised items; `url` resolves relative links and names the feed in errors. */
+export async function parseFeed(xml: string, url: string, contentType: string | undefined): Promise<{ title?: string; items: FeedItem[] }> {
   let parsed: Awaited<ReturnType<Parser["parseString"]>>;
   try {
     // One parser per call: xml2js parsers keep state between calls.
