@@ -1,0 +1,144 @@
+// Catalyst phrasings beyond the dev set (phrase families of config/catalyst-cues.json), with negatives that must stay quiet.
+import { describe, expect, it } from "vitest";
+import { loadClassifier } from "../../src/classifier.ts";
+import type { ClassifyResult } from "../../src/core/types.ts";
+
+const classify = loadClassifier();
+const PUBLISHED = "2025-06-10T08:00:00Z";
+
+function run(text: string, title?: string): ClassifyResult {
+  return classify({ id: "x", text, published: PUBLISHED, ...(title ? { title } : {}) });
+}
+
+/** "SYMBOL/slug" for every catalyst of every ticker the scorer would count. */
+function pairsOf(result: ClassifyResult): string[] {
+  return result.tickers
+    .filter((t) => t.relevance >= 0.5)
+    .flatMap((t) => t.catalysts.map((c) => `${t.symbol}/${c.type}`))
+    .sort();
+}
+
+interface Case {
+  name: string;
+  text: string;
+  title?: string;
+  /** Exactly these ticker/catalyst pairs. */
+  pairs: string[];
+  /** The article-level catalysts must include these... */
+  article?: string[];
+  /** ...and must not include these. */
+  notArticle?: string[];
+}
+
+// "launches"/"unveils" with a corporate action as its object: the object is the catalyst, never `product`.
+const launchVerbs: Case[] = [
+  { name: "unveils a buyback", text: "Barclays unveils £1 billion share buyback.", pairs: ["BCS/buyback"], notArticle: ["product"] },
+  { name: "launches a buyback with its size in between", text: "Honda launches $2 billion buyback.", pairs: ["HMC/buyback"], notArticle: ["product"] },
+  { name: "launches a takeover", text: "Siemens launches a hostile takeover of a smaller rival.", pairs: ["SIE.DE/m_and_a"], notArticle: ["product"] },
+  { name: "launches a bid for a company", text: "Unilever launched an unsolicited bid for a rival food group.", pairs: ["UL/m_and_a"], notArticle: ["product"] },
+  { name: "launches a plan is no product", text: "Ford launches plan to cut 4,000 jobs in Europe.", pairs: [], notArticle: ["product"] },
+  { name: "a regulator launches an investigation", text: "The European Commission launched a formal investigation into Airbus.", pairs: ["AIR.PA/legal"], notArticle: ["product"] },
+  { name: "a real product launch still counts", text: "Nike unveils new running shoe.", pairs: ["NKE/product"] },
+];
+
+const capitalRaise: Case[] = [
+  { name: "raise up to an amount through stock and bond sales", text: "Intel said it may raise up to $10 billion through sales of shares and bonds.", pairs: ["INTC/capital_raise"] },
+  { name: "raise via an issue of new shares", text: "Bayer plans to raise 3 billion euros via an issue of new shares.", pairs: ["BAYN.DE/capital_raise"] },
+  { name: "sold an amount of bonds", text: "Pfizer sold $31 billion of bonds to fund the deal.", pairs: ["PFE/capital_raise"] },
+  { name: "priced an amount of notes", text: "Shell priced $5 billion of notes on Monday.", pairs: ["SHEL/capital_raise"] },
+  { name: "a shareholder will lend it money", text: "Adidas said its largest shareholder would lend it up to 500 million euros.", pairs: ["ADS.DE/capital_raise"] },
+  { name: "got a loan", text: "Disney got a $5 billion loan from a group of lenders.", pairs: ["DIS/capital_raise"] },
+  { name: "placement agents raise no capital themselves", text: "Morgan Stanley and Goldman Sachs were placement agents for the deal.", pairs: [], notArticle: ["capital_raise"] },
+  { name: "selling cars is no bond sale", text: "Tesla sold 1.8 million vehicles last year.", pairs: [] },
+];
+
+const mAndA: Case[] = [
+  { name: "units sold are products, not a business", text: "Sony sold 6.4 million units of its console in the quarter.", pairs: [], notArticle: ["m_and_a"] },
+  { name: "a stake pledged as collateral is no deal", text: "The loan is secured against Unilever's stake in the unit.", pairs: [], notArticle: ["m_and_a"] },
+  { name: "selling a unit still is", text: "Sony sold its chip unit to a rival.", pairs: ["SONY/m_and_a"] },
+];
+
+const guidance: Case[] = [
+  { name: "guided to revenue", text: "Netflix guided to first-quarter revenue of $10.4 billion.", pairs: ["NFLX/guidance"] },
+  { name: "cut its delivery target", text: "Volkswagen cut its 2025 delivery target to 9 million vehicles.", pairs: ["VOW3.DE/guidance"] },
+  { name: "raised its profitability targets", text: "Siemens raised its profitability targets for 2026.", pairs: ["SIE.DE/guidance"] },
+  { name: "targets a return on equity", text: "Barclays targets a return on tangible equity of above 12% in 2026.", pairs: ["BCS/guidance"] },
+  { name: "a price target is an analyst's, not guidance", text: "Morgan Stanley raised its price target on Tesla.", pairs: ["TSLA/analyst"], notArticle: ["guidance"] },
+  { name: "results above guidance are no new guidance", text: "Nvidia's revenue rose 20%, above the company's own guidance.", pairs: ["NVDA/earnings"], notArticle: ["guidance"] },
+  { name: "sales below its forecast are no new guidance", text: "Airbus reported sales that were below its forecast.", pairs: ["AIR.PA/earnings"], notArticle: ["guidance"] },
+];
+
+const earnings: Case[] = [
+  { name: "reported orders", text: "Infosys reported stronger-than-expected orders for the quarter.", pairs: ["INFY/earnings"] },
+  { name: "posted bookings", text: "Airbus posted record bookings for the first half.", pairs: ["AIR.PA/earnings"] },
+  { name: "placed orders are no results", text: "Airlines placed orders for 200 jets with Airbus.", pairs: [], notArticle: ["earnings"] },
+];
+
+const listing: Case[] = [
+  { name: "will join the S&P 500", text: "Oracle will join the S&P 500 index next week.", pairs: ["ORCL/listing"] },
+  { name: "joins the FTSE 100", text: "Rolls-Royce joins the FTSE 100 after a strong year.", pairs: ["RR.L/listing"] },
+  { name: "added to the S&P 500", text: "Netflix is being added to the S&P 500 on Monday.", pairs: ["NFLX/listing"] },
+  { name: "joining S&P Global as an employee is no index inclusion", text: "Jane Doe joined S&P Global as chief economist.", pairs: [], notArticle: ["listing"] },
+];
+
+const capex: Case[] = [
+  { name: "investing a total of an amount", text: "Samsung is investing a total of $44 billion in Texas.", pairs: ["005930.KS/capex"] },
+  { name: "invest about an amount", text: "Honda will invest about $11 billion in Canada.", pairs: ["HMC/capex"] },
+  { name: "demand for AI chips is no product launch", text: "Intel said demand for AI chips remained strong.", pairs: [], notArticle: ["product"] },
+];
+
+const regulation: Case[] = [
+  { name: "government grants for a company", text: "The Commerce Department finalized $7.9 billion in government grants for Intel.", pairs: ["INTC/regulation"] },
+  { name: "a CHIPS Act award", text: "Samsung won a CHIPS Act award for its Texas plant.", pairs: ["005930.KS/regulation"] },
+  { name: "federal subsidies for a sector", text: "Federal subsidies for electric cars will end in September.", pairs: [], article: ["regulation"] },
+];
+
+const management: Case[] = [
+  { name: "dismissed its chief executive", text: "Disney dismissed its chief executive on Monday.", pairs: ["DIS/management"] },
+  { name: "ousted the CEO", text: "The board of Nike ousted chief executive John Smith.", pairs: ["NKE/management"] },
+  { name: "the ouster of the chairman", text: "The ouster of Barclays' chairman surprised investors.", pairs: ["BCS/management"] },
+  { name: "dismissing a report is no dismissal", text: "Nike dismissed a media report about its chief executive.", pairs: [], notArticle: ["management"] },
+];
+
+// Central-bank and fiscal policy concern the market: article-level, never a ticker's.
+const macroPolicy: Case[] = [
+  { name: "raised its key interest rate", text: "The Bank of England raised its key interest rate to 5.25%.", pairs: [], article: ["macro_policy"] },
+  { name: "cut its repo rate", text: "The Reserve Bank of India cut its repo rate by 25 basis points.", pairs: [], article: ["macro_policy"] },
+  { name: "scrapped negative rates after years of them", text: "The BOJ scrapped its negative rate policy after eight years of easing.", pairs: [], article: ["macro_policy"] },
+  { name: "returned to negative rates", text: "The Swiss National Bank returned to negative rates.", pairs: [], article: ["macro_policy"] },
+  { name: "the debt brake", text: "Parliament voted to loosen the debt brake for defence spending.", pairs: [], article: ["macro_policy"] },
+  { name: "a tax increase", text: "The government announced a tax increase on large companies.", pairs: [], article: ["macro_policy"] },
+  { name: "a lender's mortgage rates are no monetary policy", text: "Barclays raised its mortgage rates for new customers.", pairs: [], notArticle: ["macro_policy"] },
+];
+
+const geopolitics: Case[] = [
+  { name: "anti-dumping duties", text: "Adidas was hit by anti-dumping duties on shoes.", pairs: ["ADS.DE/geopolitics"] },
+  { name: "countervailing duties", text: "Brussels imposed countervailing duties on Chinese electric cars.", pairs: [], article: ["geopolitics"] },
+  { name: "an anti-dumping probe", text: "China opened an anti-dumping investigation into European pork.", pairs: [], article: ["geopolitics"] },
+];
+
+describe("classify: catalyst phrase families beyond the dev set", () => {
+  const groups: Array<[string, Case[]]> = [
+    ["launch verbs", launchVerbs],
+    ["capital_raise", capitalRaise],
+    ["m_and_a", mAndA],
+    ["guidance", guidance],
+    ["earnings", earnings],
+    ["listing", listing],
+    ["capex", capex],
+    ["regulation", regulation],
+    ["management", management],
+    ["macro_policy", macroPolicy],
+    ["geopolitics", geopolitics],
+  ];
+  for (const [group, cases] of groups) {
+    describe(group, () => {
+      it.each(cases)("$name", ({ text, title, pairs, article, notArticle }) => {
+        const result = run(text, title);
+        expect(pairsOf(result)).toEqual([...pairs].sort());
+        for (const slug of article ?? []) expect(result.catalysts).toContain(slug);
+        for (const slug of notArticle ?? []) expect(result.catalysts).not.toContain(slug);
+      });
+    });
+  }
+});
