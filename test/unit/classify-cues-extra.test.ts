@@ -84,12 +84,16 @@ const listing: Case[] = [
 const capex: Case[] = [
   { name: "investing a total of an amount", text: "Samsung is investing a total of $44 billion in Texas.", pairs: ["005930.KS/capex"] },
   { name: "invest about an amount", text: "Honda will invest about $11 billion in Canada.", pairs: ["HMC/capex"] },
+  { name: "an investment in a buyout vehicle is a deal, not capex", text: "Toyota Motor will invest 320 billion yen in the buyout vehicle.", pairs: ["TM/m_and_a"], notArticle: ["capex"] },
+  { name: "an investment in a plant stays capex", text: "Honda will invest $2 billion in a new plant.", pairs: ["HMC/capex"] },
   { name: "demand for AI chips is no product launch", text: "Intel said demand for AI chips remained strong.", pairs: [], notArticle: ["product"] },
 ];
 
 const regulation: Case[] = [
   { name: "government grants for a company", text: "The Commerce Department finalized $7.9 billion in government grants for Intel.", pairs: ["INTC/regulation"] },
   { name: "a CHIPS Act award", text: "Samsung won a CHIPS Act award for its Texas plant.", pairs: ["005930.KS/regulation"] },
+  { name: "capital requirements", text: "UBS faces tougher capital requirements.", pairs: ["UBS/regulation"] },
+  { name: "rules unveiled by a government are no product", text: "Barclays must hold more capital under rules unveiled by the government.", pairs: ["BCS/regulation"], notArticle: ["product"] },
   { name: "federal subsidies for a sector", text: "Federal subsidies for electric cars will end in September.", pairs: [], article: ["regulation"] },
 ];
 
@@ -98,6 +102,26 @@ const management: Case[] = [
   { name: "ousted the CEO", text: "The board of Nike ousted chief executive John Smith.", pairs: ["NKE/management"] },
   { name: "the ouster of the chairman", text: "The ouster of Barclays' chairman surprised investors.", pairs: ["BCS/management"] },
   { name: "dismissing a report is no dismissal", text: "Nike dismissed a media report about its chief executive.", pairs: [], notArticle: ["management"] },
+];
+
+// Cue words outside an event: comments on an event, a rating held, a route, a negated forecast.
+const outsideEvents: Case[] = [
+  { name: "a broker's view of the buyback is no buyback", text: "Analysts said the buyback would support the stock.", pairs: [], notArticle: ["buyback"] },
+  { name: "the buyback will help a named peer is no buyback of it", text: "Wipro rose 2%. Brokers said the repurchase will help sentiment.", pairs: [], notArticle: ["buyback"] },
+  { name: "the tender offer route of a buyback is no takeover", text: "Infosys will buy back shares through the tender offer route.", pairs: ["INFY/buyback"], notArticle: ["m_and_a"] },
+  { name: "an analyst who rates a stock is no rating change", text: "Jane Roe, an analyst at Jefferies who rates Nike a buy, said demand was weak.", pairs: [], notArticle: ["analyst"] },
+  { name: "a rating change still is", text: "Jefferies upgraded Google to buy.", pairs: ["GOOGL/analyst"] },
+  { name: "no forecast for the impact of tariffs", text: "Sony gave no forecast for the likely impact of U.S. tariffs on its sales.", pairs: [], notArticle: ["geopolitics", "guidance"] },
+  { name: "a forecast for the hit from tariffs is guidance", text: "Honda gave a forecast for the hit from tariffs of 500 billion yen.", pairs: ["HMC/guidance"] },
+  { name: "a tariff hit without a forecast stays geopolitics", text: "Honda said the hit from tariffs would be 500 billion yen.", pairs: ["HMC/geopolitics"] },
+  { name: "an upgraded AI model is a product, not a rating", text: "Google upgraded its Gemini AI model.", pairs: ["GOOGL/product"], notArticle: ["analyst"] },
+];
+
+// Lenders and poll-takers are named after "loans from", "polled by": they are not the news.
+const sources: Case[] = [
+  { name: "the lender of a bridge loan", text: "SoftBank will fund the deal with bridge loans from Mizuho.", pairs: ["9984.T/capital_raise"] },
+  { name: "the data provider of a consensus", text: "Nike reported earnings of 56 cents, versus 88 cents expected by analysts polled by LSEG.", pairs: ["NKE/earnings"] },
+  { name: "financing by a bank", text: "Disney signed a credit facility with financing from Citigroup.", pairs: ["DIS/capital_raise"] },
 ];
 
 // Central-bank and fiscal policy concern the market: article-level, never a ticker's.
@@ -114,6 +138,8 @@ const macroPolicy: Case[] = [
 const geopolitics: Case[] = [
   { name: "anti-dumping duties", text: "Adidas was hit by anti-dumping duties on shoes.", pairs: ["ADS.DE/geopolitics"] },
   { name: "countervailing duties", text: "Brussels imposed countervailing duties on Chinese electric cars.", pairs: [], article: ["geopolitics"] },
+  { name: "restricted exports of chips", text: "Washington restricted exports of Nvidia's artificial intelligence chips to China.", pairs: ["NVDA/geopolitics"], notArticle: ["product"] },
+  { name: "limits imposed on a company's chips", text: "AMD said new limits were imposed on its MI308 chips.", pairs: ["AMD/geopolitics"] },
   { name: "an anti-dumping probe", text: "China opened an anti-dumping investigation into European pork.", pairs: [], article: ["geopolitics"] },
 ];
 
@@ -128,6 +154,8 @@ describe("classify: catalyst phrase families beyond the dev set", () => {
     ["capex", capex],
     ["regulation", regulation],
     ["management", management],
+    ["cue words outside an event", outsideEvents],
+    ["lenders and data providers", sources],
     ["macro_policy", macroPolicy],
     ["geopolitics", geopolitics],
   ];
