@@ -48,6 +48,8 @@ const capitalRaise: Case[] = [
   { name: "priced an amount of notes", text: "Shell priced $5 billion of notes on Monday.", pairs: ["SHEL/capital_raise"] },
   { name: "a shareholder will lend it money", text: "Adidas said its largest shareholder would lend it up to 500 million euros.", pairs: ["ADS.DE/capital_raise"] },
   { name: "got a loan", text: "Disney got a $5 billion loan from a group of lenders.", pairs: ["DIS/capital_raise"] },
+  { name: "a bond offering launched is no product launch", text: "Adani Green scrapped a bond offering launched earlier in the day.", pairs: ["ADANIGREEN.NS/capital_raise"], notArticle: ["product"] },
+  { name: "a share sale announced", text: "Nio said a share sale announced on Monday was fully covered.", pairs: ["NIO/capital_raise"], notArticle: ["product"] },
   { name: "placement agents raise no capital themselves", text: "Morgan Stanley and Goldman Sachs were placement agents for the deal.", pairs: [], notArticle: ["capital_raise"] },
   { name: "selling cars is no bond sale", text: "Tesla sold 1.8 million vehicles last year.", pairs: [] },
 ];
@@ -55,6 +57,10 @@ const capitalRaise: Case[] = [
 const mAndA: Case[] = [
   { name: "units sold are products, not a business", text: "Sony sold 6.4 million units of its console in the quarter.", pairs: [], notArticle: ["m_and_a"] },
   { name: "a stake pledged as collateral is no deal", text: "The loan is secured against Unilever's stake in the unit.", pairs: [], notArticle: ["m_and_a"] },
+  { name: "what a held stake is worth is no deal", text: "Alphabet's SpaceX stake is worth a lot more now.", pairs: [], notArticle: ["m_and_a"] },
+  { name: "a stake valued by investors is no deal", text: "Sony's stake in the insurer was valued at $3 billion.", pairs: [], notArticle: ["m_and_a"] },
+  { name: "buying a stake still is, whatever it is worth", text: "Alphabet bought a stake in SpaceX that is now worth $24 billion.", pairs: ["GOOGL/m_and_a"] },
+  { name: "cutting a stake still is", text: "Tesla cut its stake in the venture.", pairs: ["TSLA/m_and_a"] },
   { name: "selling a unit still is", text: "Sony sold its chip unit to a rival.", pairs: ["SONY/m_and_a"] },
 ];
 
@@ -71,6 +77,8 @@ const guidance: Case[] = [
 const earnings: Case[] = [
   { name: "reported orders", text: "Infosys reported stronger-than-expected orders for the quarter.", pairs: ["INFY/earnings"] },
   { name: "posted bookings", text: "Airbus posted record bookings for the first half.", pairs: ["AIR.PA/earnings"] },
+  { name: "an insurer's premiums written", text: "Progressive Corp. reported that net premiums written grew 21%.", pairs: ["PGR/earnings"] },
+  { name: "premiums earned", text: "Allstate said premiums earned rose 10% in the quarter.", pairs: ["ALL/earnings"] },
   { name: "placed orders are no results", text: "Airlines placed orders for 200 jets with Airbus.", pairs: [], notArticle: ["earnings"] },
 ];
 
@@ -83,6 +91,7 @@ const listing: Case[] = [
 
 const capex: Case[] = [
   { name: "investing a total of an amount", text: "Samsung is investing a total of $44 billion in Texas.", pairs: ["005930.KS/capex"] },
+  { name: "investing a total of US$ an amount", text: "Samsung is investing a total of US$44 billion in Texas.", pairs: ["005930.KS/capex"] },
   { name: "invest about an amount", text: "Honda will invest about $11 billion in Canada.", pairs: ["HMC/capex"] },
   { name: "an investment in a buyout vehicle is a deal, not capex", text: "Toyota Motor will invest 320 billion yen in the buyout vehicle.", pairs: ["TM/m_and_a"], notArticle: ["capex"] },
   { name: "an investment in a plant stays capex", text: "Honda will invest $2 billion in a new plant.", pairs: ["HMC/capex"] },
@@ -123,6 +132,26 @@ const sources: Case[] = [
   { name: "the data provider of a consensus", text: "Nike reported earnings of 56 cents, versus 88 cents expected by analysts polled by LSEG.", pairs: ["NKE/earnings"] },
   { name: "financing by a bank", text: "Disney signed a credit facility with financing from Citigroup.", pairs: ["DIS/capital_raise"] },
 ];
+
+// A "May" dateline is a month, not a hedge: the report keeps its full confidence.
+describe("classify: May in a dateline", () => {
+  const confidenceOf = (text: string): number | undefined => run(text).tickers.find((t) => t.symbol === "NIO")?.catalysts.find((c) => c.type === "capital_raise")?.confidence;
+  it("does not hedge a report dated May 20", () => {
+    const dated = confidenceOf("HONG KONG, May 20 (Reuters) - Nio raised $1 billion in a share sale.");
+    const undated = confidenceOf("HONG KONG (Reuters) - Nio raised $1 billion in a share sale.");
+    expect(undated).toBeDefined();
+    expect(dated).toBe(undated);
+  });
+  it("does not hedge a report that names the month after a preposition", () => {
+    expect(confidenceOf("Nio raised $1 billion in a share sale in May.")).toBe(confidenceOf("Nio raised $1 billion in a share sale."));
+  });
+  it("still hedges the verb may", () => {
+    const hedged = confidenceOf("Nio may raise $1 billion in a share sale.");
+    const plain = confidenceOf("Nio will raise $1 billion in a share sale.");
+    expect(hedged).toBeDefined();
+    expect(hedged!).toBeLessThan(plain!);
+  });
+});
 
 // Central-bank and fiscal policy concern the market: article-level, never a ticker's.
 const macroPolicy: Case[] = [
