@@ -20,8 +20,8 @@ import type { Company } from "../universe/schema.ts";
 import type { Universe } from "../universe/index.ts";
 import type { ClassifierConfig, SlugRules } from "./config.ts";
 import { buildEntityIndex, findMentions, M_CUE, M_WEAK, type EntityIndex, type Mention } from "./entities.ts";
-import { consumedBy, longestOf, PhraseIndex, type Compiled as Pattern } from "./patterns.ts";
-import { F_CAP, F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, signature, signatureSet, tokenize, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
+import { AMOUNT_WORDS, consumedBy, longestOf, PhraseIndex, type Compiled as Pattern } from "./patterns.ts";
+import { F_CAP, F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, signatureSet, tokenize, Vocab, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
 
 export type { ClassifierConfig } from "./config.ts";
 export { ClassifierConfigSchema } from "./config.ts";
@@ -62,12 +62,15 @@ interface Marker {
   clause: number;
 }
 
+type PhraseEntry = [Pattern<CuePayload>[] | undefined, Pattern<number>[] | undefined];
+
 interface Compiled {
   tokenizer: TokenizerRules;
   entities: EntityIndex;
   /** First word -> [cue patterns, marker patterns]: one look-up per token for both. */
-  phrases: Map<string, [Pattern<CuePayload>[] | undefined, Pattern<number>[] | undefined]>;
-  phraseSignatures: Uint8Array;
+  phrases: Map<string, PhraseEntry>;
+  /** The same by the key's vocabulary id. */
+  phraseByKid: Array<PhraseEntry | undefined>;
   negationWindow: number;
   backgroundMonths: number;
 }
@@ -106,6 +109,7 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
     commaClauseWords: new Set(config.text.commaClauseWords.map((w) => w.toLowerCase())),
     exchanges: new Set(Object.keys(config.entities.exchanges).map((k) => k.toUpperCase())),
     clauseSignatures: signatureSet([...config.text.clauseWords, ...config.text.commaClauseWords].map((w) => w.toLowerCase())),
+    vocab: new Vocab(),
   };
   const cues = new PhraseIndex<CuePayload>();
   for (const [slug, rules] of Object.entries(config.cues.slugs) as Array<[CatalystSlug, SlugRules]>) {
@@ -135,11 +139,22 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
     if (entry) entry[1] = list;
     else phrases.set(word, [undefined, list]);
   }
+  const entities = buildEntityIndex(universe, config.entities);
+  // Every key a token's key is matched against in patterns: matchFrom skips tokens outside the vocabulary.
+  const vocab = tokenizer.vocab;
+  vocab.addAll(phrases.keys());
+  vocab.addAll(cues.words);
+  vocab.addAll(markers.words);
+  vocab.addAll(entities.corporatePrev.words);
+  vocab.addAll(entities.sourceBefore.words);
+  vocab.addAll(AMOUNT_WORDS);
+  const phraseByKid: Array<PhraseEntry | undefined> = [];
+  for (const [word, entry] of phrases) phraseByKid[vocab.idOf(word)] = entry;
   return {
     tokenizer,
-    entities: buildEntityIndex(universe, config.entities),
+    entities,
     phrases,
-    phraseSignatures: signatureSet(phrases.keys()),
+    phraseByKid,
     negationWindow: config.cues.negationWindow,
     backgroundMonths: config.cues.backgroundMonths,
   };
@@ -197,7 +212,7 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
     if (t.kind === K_PUNCT) continue;
     const limit = clauses[t.clause]!.end;
     if (t.flags & F_NEG) markers.push({ kind: NEG, first: i, end: i + 1, clause: t.clause });
-    const entry = c.phraseSignatures[signature(t.key)] ? c.phrases.get(t.key) : undefined;
+    const entry = t.kid >= 0 ? c.phraseByKid[t.kid] : undefined;
     const mk = i >= markerFrom && entry?.[1] ? longestOf(entry[1], tokens, i, limit) : undefined;
     if (mk) {
       if (mk.pattern.payload === NOT_MARKER) markerFrom = mk.end;

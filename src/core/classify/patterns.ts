@@ -16,7 +16,7 @@ export interface Compiled<T> {
   payload: T;
 }
 
-const AMOUNT_WORDS = new Set(["billion", "million", "trillion", "bn", "mln", "m", "b", "yuan", "dollars", "euros", "hk", "usd"]);
+export const AMOUNT_WORDS: ReadonlySet<string> = new Set(["billion", "million", "trillion", "bn", "mln", "m", "b", "yuan", "dollars", "euros", "hk", "usd"]);
 
 /** Regular inflections of a word, for patterns: buyback -> buybacks; acquire -> acquired, acquiring; cut -> cutting. */
 export function inflections(word: string): string[] {
@@ -81,9 +81,12 @@ export function compilePattern<T>(source: string, payload: T): Compiled<T> {
 /** Patterns keyed by every form of their first word. */
 export class PhraseIndex<T> {
   private readonly byFirst = new Map<string, Compiled<T>[]>();
+  /** Every word form the patterns name: a token whose key is none of them matches no word element. */
+  readonly words = new Set<string>();
 
   add(source: string, payload: T): void {
     const compiled = compilePattern(source, payload);
+    for (const e of compiled.elements) if (e.kind === E_WORDS || e.kind === E_NOT_NEXT) for (const f of e.forms) this.words.add(f);
     const first = compiled.elements[0] as { forms: ReadonlySet<string> };
     for (const form of first.forms) {
       const list = this.byFirst.get(form);
@@ -125,7 +128,7 @@ export function longestOf<T>(list: readonly Compiled<T>[], tokens: readonly Toke
 function isAmount(tokens: readonly Token[], at: number, limit: number): number {
   const t = tokens[at]!;
   if (t.kind === K_MONEY) return at + 1;
-  if (t.kind === K_NUM && at + 1 < limit && AMOUNT_WORDS.has(tokens[at + 1]!.key)) return at + 2;
+  if (t.kind === K_NUM && at + 1 < limit && tokens[at + 1]!.kid >= 0 && AMOUNT_WORDS.has(tokens[at + 1]!.key)) return at + 2;
   return -1;
 }
 
@@ -167,7 +170,7 @@ export function matchFrom(tokens: readonly Token[], at: number, limit: number, e
       return -1;
     }
     case E_NOT_NEXT: {
-      for (let j = at; j < at + 2 && j < limit; j++) if (e.forms.has(tokens[j]!.key)) return -1;
+      for (let j = at; j < at + 2 && j < limit; j++) if (tokens[j]!.kid >= 0 && e.forms.has(tokens[j]!.key)) return -1;
       return matchFrom(tokens, at, limit, elements, k + 1);
     }
     case E_MONEY: {
@@ -176,7 +179,8 @@ export function matchFrom(tokens: readonly Token[], at: number, limit: number, e
       return end < 0 ? -1 : matchFrom(tokens, end, limit, elements, k + 1);
     }
     default:
-      if (at >= limit || !e.forms.has(tokens[at]!.key)) return -1;
+      // Tokens outside the vocabulary (which holds every form) skip the hashing of their key.
+      if (at >= limit || tokens[at]!.kid < 0 || !e.forms.has(tokens[at]!.key)) return -1;
       return matchFrom(tokens, at + 1, limit, elements, k + 1);
   }
 }

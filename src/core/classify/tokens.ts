@@ -51,6 +51,8 @@ export interface Token {
   end: number;
   sent: number;
   clause: number;
+  /** The key's id in the tokenizer's vocabulary, -1 when the key is not in it. */
+  kid: number;
 }
 
 export interface Span {
@@ -82,6 +84,72 @@ export interface TokenizerRules {
   exchanges: ReadonlySet<string>;
   /** Signatures of clauseWords and commaClauseWords. */
   clauseSignatures: Uint8Array;
+  /** Every key the classifier ever compares a token's key with: a token's kid says which it is. */
+  vocab: Vocab;
+}
+
+// FNV-1a over char codes: the hash of a word's characters, read from the text without slicing it.
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const SEEN_SLOTS = 1 << 14;
+
+/**
+ * The keys the classifier compares tokens' keys with, by id; and a cache of the words of the articles
+ * read so far, by their characters: a word seen before becomes a token with no slice, no lower-casing
+ * and no hashing of a fresh string, and its key (shared by every occurrence) keeps its hash in V8 for
+ * every Map and Set look-up after.
+ */
+export class Vocab {
+  readonly words: string[] = [];
+  private readonly ids = new Map<string, number>();
+  // Direct-mapped (a collision replaces the older word): bounded memory, nothing to clear.
+  private readonly seenHash = new Int32Array(SEEN_SLOTS);
+  private readonly seenKid = new Int32Array(SEEN_SLOTS);
+  private readonly seenRaw: Array<string | undefined> = new Array<string | undefined>(SEEN_SLOTS).fill(undefined);
+  private readonly seenKey: string[] = new Array<string>(SEEN_SLOTS).fill("");
+
+  add(word: string): number {
+    let id = this.ids.get(word);
+    if (id === undefined) {
+      id = this.words.length;
+      this.words.push(word);
+      this.ids.set(word, id);
+      // Cached tokens carry ids: a new word may be one of theirs.
+      this.seenRaw.fill(undefined);
+    }
+    return id;
+  }
+
+  addAll(words: Iterable<string>): void {
+    for (const w of words) this.add(w);
+  }
+
+  idOf(word: string): number {
+    return this.ids.get(word) ?? -1;
+  }
+
+  /** The token of text[start, end), whose key depends on its characters only (not for cashtags). */
+  token(text: string, kind: number, flags: number, start: number, end: number, dotted: boolean, mixed: boolean): Token {
+    const n = end - start;
+    // Only short words: V8 copies them out of the article, where a longer slice would keep the whole
+    // article text alive for as long as the cache holds it.
+    if (n > MAX_CACHED_WORD) return makeToken(text.slice(start, end), kind, flags, start, end, this, dotted, mixed);
+    let h = FNV_OFFSET;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), FNV_PRIME);
+    const slot = (h ^ (h >>> 16)) & (SEEN_SLOTS - 1);
+    const seen = this.seenRaw[slot];
+    if (seen !== undefined && this.seenHash[slot] === h && seen.length === n) {
+      let k = 0;
+      while (k < n && seen.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+      if (k === n) return { raw: seen, key: this.seenKey[slot]!, kind, flags, start, end, sent: 0, clause: 0, kid: this.seenKid[slot]! };
+    }
+    const t = makeToken(text.slice(start, end), kind, flags, start, end, this, dotted, mixed);
+    this.seenRaw[slot] = t.raw;
+    this.seenKey[slot] = t.key;
+    this.seenKid[slot] = t.kid;
+    this.seenHash[slot] = h;
+    return t;
+  }
 }
 
 // Character classes in one table: one load per character in the hot loop.
@@ -137,12 +205,12 @@ function keyOf(raw: string, dotted: boolean): string {
 }
 
 /** mixed: the word has an upper-case or non-ASCII letter, so its key differs from raw. */
-function makeToken(raw: string, kind: number, flags: number, start: number, end: number, dotted = false, mixed = true): Token {
+function makeToken(raw: string, kind: number, flags: number, start: number, end: number, vocab: Vocab | null, dotted = false, mixed = true): Token {
   let key = raw;
   if (kind === K_WORD || kind === K_CASHTAG) {
     if (mixed || dotted) key = keyOf(raw, dotted);
   }
-  return { raw, key, kind, flags, start, end, sent: 0, clause: 0 };
+  return { raw, key, kind, flags, start, end, sent: 0, clause: 0, kid: vocab ? vocab.idOf(key) : -1 };
 }
 
 /** Tokenizes one string with no chrome, sentence or clause logic: for aliases and patterns. */
@@ -151,7 +219,7 @@ export function tokenizePlain(text: string): Token[] {
   // Config words (thousands of aliases) would crowd the articles' words out of the key cache.
   caching = false;
   try {
-    scanRange(text, 0, text.length, out);
+    scanRange(text, 0, text.length, out, null);
   } finally {
     caching = true;
   }
@@ -159,7 +227,7 @@ export function tokenizePlain(text: string): Token[] {
 }
 
 /** Cuts [from, to) of text into tokens appended to out. */
-function scanRange(text: string, from: number, to: number, out: Token[]): void {
+function scanRange(text: string, from: number, to: number, out: Token[], vocab: Vocab | null): void {
   let i = from;
   while (i < to) {
     const c = text.charCodeAt(i);
@@ -234,10 +302,11 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
           end = j;
         }
       }
-      const raw = text.slice(start, end);
       if (isUpperAscii(c) || (c >= 0xc0 && c < 0x2000 && text[start] !== text[start]!.toLowerCase())) flags |= F_CAP;
       if (letters >= 2 && uppers === letters) flags |= F_UPPER;
-      out.push(makeToken(raw, allDigits ? K_NUM : K_WORD, flags, start, end, dotted, mixed || uppers > 0));
+      const kind = allDigits ? K_NUM : K_WORD;
+      if (vocab !== null) out.push(vocab.token(text, kind, flags, start, end, dotted, mixed || uppers > 0));
+      else out.push(makeToken(text.slice(start, end), kind, flags, start, end, null, dotted, mixed || uppers > 0));
       i = j;
       continue;
     }
@@ -253,13 +322,13 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
           else if ((d === 46 || (money && d === 44) || (!money && d === 45)) && isAlnum(n2)) j++;
           else break;
         }
-        out.push(makeToken(text.slice(i + 1, j), money ? K_MONEY : K_CASHTAG, 0, i, j));
+        out.push(makeToken(text.slice(i + 1, j), money ? K_MONEY : K_CASHTAG, 0, i, j, vocab));
         i = j;
         continue;
       }
     }
     if (isCjk(c)) {
-      out.push(makeToken(text[i]!, K_CJK, 0, i, i + 1));
+      out.push(vocab !== null ? vocab.token(text, K_CJK, 0, i, i + 1, false, true) : makeToken(text[i]!, K_CJK, 0, i, i + 1, null));
       i++;
       continue;
     }
@@ -272,11 +341,11 @@ function scanRange(text: string, from: number, to: number, out: Token[]): void {
     if (c === 45 && i + 1 < to && text.charCodeAt(i + 1) === 45) {
       let j = i;
       while (j < to && text.charCodeAt(j) === 45) j++;
-      out.push(makeToken("--", K_PUNCT, 0, i, j));
+      out.push(makeToken("--", K_PUNCT, 0, i, j, vocab));
       i = j;
       continue;
     }
-    out.push(makeToken(text[i]!, K_PUNCT, 0, i, i + 1));
+    out.push(vocab !== null ? vocab.token(text, K_PUNCT, 0, i, i + 1, false, true) : makeToken(text[i]!, K_PUNCT, 0, i, i + 1, null));
     i++;
   }
 }
@@ -330,7 +399,7 @@ export function tokenize(title: string | undefined, body: string, rules: Tokeniz
       inBlock = !isTitleLine && line !== undefined && rules.block !== null && rules.block.test(line);
       if (!inBlock && (isTitleLine || line === undefined || !rules.chrome?.test(line))) {
         const firstTok = tokens.length;
-        scanRange(text, a, b, tokens);
+        scanRange(text, a, b, tokens, rules.vocab);
         let headline = false;
         if (!headlineDone) {
           headline = isTitleLine || (!hasTitle && b - a <= 160 && !SENTENCE_END.has(text[b - 1]!) && tokens.length - firstTok >= 3);
