@@ -61,6 +61,9 @@ const mAndA: Case[] = [
   { name: "a stake valued by investors is no deal", text: "Sony's stake in the insurer was valued at $3 billion.", pairs: [], notArticle: ["m_and_a"] },
   { name: "buying a stake still is, whatever it is worth", text: "Alphabet bought a stake in SpaceX that is now worth $24 billion.", pairs: ["GOOGL/m_and_a"] },
   { name: "cutting a stake still is", text: "Tesla cut its stake in the venture.", pairs: ["TSLA/m_and_a"] },
+  { name: "now holds a share of another company", text: "UniCredit now directly holds about 20% of Commerzbank.", pairs: ["CBK.DE/m_and_a", "UCG.MI/m_and_a"] },
+  { name: "now owns a share after a swap", text: "Toyota now owns about 20% of Subaru after the share swap.", pairs: ["7270.T/m_and_a", "TM/m_and_a"] },
+  { name: "a standing holding is no news", text: "UniCredit holds about 20% of Commerzbank.", pairs: [], notArticle: ["m_and_a"] },
   { name: "selling a unit still is", text: "Sony sold its chip unit to a rival.", pairs: ["SONY/m_and_a"] },
 ];
 
@@ -79,6 +82,8 @@ const earnings: Case[] = [
   { name: "posted bookings", text: "Airbus posted record bookings for the first half.", pairs: ["AIR.PA/earnings"] },
   { name: "an insurer's premiums written", text: "Progressive Corp. reported that net premiums written grew 21%.", pairs: ["PGR/earnings"] },
   { name: "premiums earned", text: "Allstate said premiums earned rose 10% in the quarter.", pairs: ["ALL/earnings"] },
+  { name: "the coffee chain reports results", text: "Starbucks declared a dividend. The coffee chain reports fiscal first-quarter results on Jan. 28.", pairs: ["SBUX/dividend", "SBUX/earnings"] },
+  { name: "the planemaker reports results", text: "Boeing delivered 40 jets in May. The planemaker will report quarterly results on Wednesday.", pairs: ["BA/earnings"] },
   { name: "placed orders are no results", text: "Airlines placed orders for 200 jets with Airbus.", pairs: [], notArticle: ["earnings"] },
 ];
 
@@ -103,6 +108,9 @@ const regulation: Case[] = [
   { name: "a CHIPS Act award", text: "Samsung won a CHIPS Act award for its Texas plant.", pairs: ["005930.KS/regulation"] },
   { name: "capital requirements", text: "UBS faces tougher capital requirements.", pairs: ["UBS/regulation"] },
   { name: "rules unveiled by a government are no product", text: "Barclays must hold more capital under rules unveiled by the government.", pairs: ["BCS/regulation"], notArticle: ["product"] },
+  { name: "an executive order", text: "President Trump signed an executive order on chip tariffs.", pairs: [], article: ["regulation"] },
+  { name: "executive orders on a sector", text: "The White House issued two executive orders on artificial intelligence.", pairs: [], article: ["regulation"] },
+  { name: "an order from a customer is no regulation", text: "Airbus won an order for 50 jets from an airline.", pairs: [], notArticle: ["regulation"] },
   { name: "federal subsidies for a sector", text: "Federal subsidies for electric cars will end in September.", pairs: [], article: ["regulation"] },
 ];
 
@@ -169,6 +177,9 @@ const geopolitics: Case[] = [
   { name: "countervailing duties", text: "Brussels imposed countervailing duties on Chinese electric cars.", pairs: [], article: ["geopolitics"] },
   { name: "restricted exports of chips", text: "Washington restricted exports of Nvidia's artificial intelligence chips to China.", pairs: ["NVDA/geopolitics"], notArticle: ["product"] },
   { name: "limits imposed on a company's chips", text: "AMD said new limits were imposed on its MI308 chips.", pairs: ["AMD/geopolitics"] },
+  { name: "visa fees", text: "Wipro said US visa fees would raise its costs.", pairs: ["WIT/geopolitics"] },
+  { name: "a fee on work visas", text: "Infosys said a new fee on H-1B visas would hurt hiring.", pairs: ["INFY/geopolitics"] },
+  { name: "a travel visa is no trade policy", text: "Tourists can now get a visa on arrival in Thailand.", pairs: [], notArticle: ["geopolitics"] },
   { name: "an anti-dumping probe", text: "China opened an anti-dumping investigation into European pork.", pairs: [], article: ["geopolitics"] },
 ];
 
