@@ -35,6 +35,7 @@ const launchVerbs: Case[] = [
   { name: "unveils a buyback", text: "Barclays unveils £1 billion share buyback.", pairs: ["BCS/buyback"], notArticle: ["product"] },
   { name: "launches a buyback with its size in between", text: "Honda launches $2 billion buyback.", pairs: ["HMC/buyback"], notArticle: ["product"] },
   { name: "launches a takeover", text: "Siemens launches a hostile takeover of a smaller rival.", pairs: ["SIE.DE/m_and_a"], notArticle: ["product"] },
+  { name: "launches a take-private", text: "Honda launches $10 billion take-private of its parts unit.", pairs: ["HMC/m_and_a"], notArticle: ["product"] },
   { name: "launches a bid for a company", text: "Unilever launched an unsolicited bid for a rival food group.", pairs: ["UL/m_and_a"], notArticle: ["product"] },
   { name: "launches a plan is no product", text: "Ford launches plan to cut 4,000 jobs in Europe.", pairs: [], notArticle: ["product"] },
   { name: "a regulator launches an investigation", text: "The European Commission launched a formal investigation into Airbus.", pairs: ["AIR.PA/legal"], notArticle: ["product"] },
@@ -169,6 +170,9 @@ const macroPolicy: Case[] = [
   { name: "returned to negative rates", text: "The Swiss National Bank returned to negative rates.", pairs: [], article: ["macro_policy"] },
   { name: "the debt brake", text: "Parliament voted to loosen the debt brake for defence spending.", pairs: [], article: ["macro_policy"] },
   { name: "a tax increase", text: "The government announced a tax increase on large companies.", pairs: [], article: ["macro_policy"] },
+  { name: "the government's budget", text: "The government's budget will raise taxes on banks.", pairs: [], article: ["macro_policy"] },
+  { name: "a budget deficit", text: "France's budget deficit widened to 6% of GDP.", pairs: [], article: ["macro_policy"] },
+  { name: "a company's marketing budget is no fiscal policy", text: "Nike cut its marketing budget.", pairs: [], notArticle: ["macro_policy"] },
   { name: "a lender's mortgage rates are no monetary policy", text: "Barclays raised its mortgage rates for new customers.", pairs: [], notArticle: ["macro_policy"] },
 ];
 
@@ -179,6 +183,7 @@ const geopolitics: Case[] = [
   { name: "limits imposed on a company's chips", text: "AMD said new limits were imposed on its MI308 chips.", pairs: ["AMD/geopolitics"] },
   { name: "visa fees", text: "Wipro said US visa fees would raise its costs.", pairs: ["WIT/geopolitics"] },
   { name: "a fee on work visas", text: "Infosys said a new fee on H-1B visas would hurt hiring.", pairs: ["INFY/geopolitics"] },
+  { name: "a fee of an amount on work visas", text: "Infosys faces a proposed US fee of $100,000 on new H-1B visas.", pairs: ["INFY/geopolitics"] },
   { name: "a travel visa is no trade policy", text: "Tourists can now get a visa on arrival in Thailand.", pairs: [], notArticle: ["geopolitics"] },
   { name: "an anti-dumping probe", text: "China opened an anti-dumping investigation into European pork.", pairs: [], article: ["geopolitics"] },
 ];
