@@ -173,20 +173,22 @@ function aliasAt(index: EntityIndex, tokens: readonly Token[], at: number): Alia
   return undefined;
 }
 
+// A module function, not a closure: one is made per call otherwise (and named, under tsx).
+function pushMention(found: Mention[], tokens: readonly Token[], company: Company | undefined, how: number, first: number, end: number, candidates?: readonly Company[]): void {
+  const t = tokens[first]!;
+  found.push({ company, candidates, how, first, end, sent: t.sent, clause: t.clause, source: false });
+}
+
 /** Every mention in the tokens, in order; ambiguous ones are resolved or dropped, sources marked. */
 export function findMentions(index: EntityIndex, tokens: readonly Token[]): Mention[] {
   const found: Mention[] = [];
-  const push = (company: Company | undefined, how: number, first: number, end: number, candidates?: readonly Company[]): void => {
-    const t = tokens[first]!;
-    found.push({ company, candidates, how, first, end, sent: t.sent, clause: t.clause, source: false });
-  };
   const n = tokens.length;
   let i = 0;
   while (i < n) {
     const t = tokens[i]!;
     if (t.kind === K_CASHTAG) {
       const c = lookupCode(index, t.raw);
-      if (c) push(c, M_CUE, i, i + 1);
+      if (c) pushMention(found, tokens, c, M_CUE, i, i + 1);
       i++;
       continue;
     }
@@ -199,7 +201,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
         if (i + 3 < n && tokens[i + 3]!.raw === ")" && after.kind === K_WORD) {
           const c = bloombergCode(index, q, after);
           if (c) {
-            push(c, M_CUE, i + 1, i + 3);
+            pushMention(found, tokens, c, M_CUE, i + 1, i + 3);
             i += 3;
             continue;
           }
@@ -210,7 +212,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
             const prev = found[found.length - 1];
             const justBefore = prev !== undefined && prev.end === i && prev.company === c;
             if (after.kind === K_NUM || justBefore || (!index.stopwords.has(q.raw.toUpperCase()) && (q.flags & F_UPPER || q.raw.includes(".")))) {
-              push(c, M_CUE, i + 1, i + 2);
+              pushMention(found, tokens, c, M_CUE, i + 1, i + 2);
               i += 2;
               continue;
             }
@@ -227,7 +229,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
         const code = tokens[i + 2]!;
         if (suffix !== undefined && (code.kind === K_WORD || code.kind === K_NUM)) {
           const c = index.bySymbol.get(symbolFor(code.raw, suffix)) ?? lookupCode(index, code.raw);
-          if (c) push(c, M_CUE, i, i + 3);
+          if (c) pushMention(found, tokens, c, M_CUE, i, i + 3);
           i += 3;
           continue;
         }
@@ -235,7 +237,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
       if (t.flags & F_DOT && LISTING_CODE.test(t.raw)) {
         const c = lookupCode(index, t.raw);
         if (c) {
-          push(c, M_CUE, i, i + 1);
+          pushMention(found, tokens, c, M_CUE, i, i + 1);
           i++;
           continue;
         }
@@ -246,9 +248,9 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
       if (entry) {
         const end = i + entry.words.length;
         const target = entry.target;
-        if ("company" in target) push(target.company, M_ALIAS, i, end);
-        else if ("candidates" in target) push(undefined, M_AMBIGUOUS, i, end, target.candidates);
-        else push(undefined, M_ALIAS, i, end);
+        if ("company" in target) pushMention(found, tokens, target.company, M_ALIAS, i, end);
+        else if ("candidates" in target) pushMention(found, tokens, undefined, M_AMBIGUOUS, i, end, target.candidates);
+        else pushMention(found, tokens, undefined, M_ALIAS, i, end);
         i = end;
         continue;
       }
@@ -257,7 +259,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
         const head = t.raw.slice(0, t.raw.search(/[-\u2011]/));
         const list = index.aliases.get(head);
         const single = list?.find((e) => e.words.length === 1);
-        if (single && "company" in single.target) push(single.target.company, M_WEAK, i, i + 1);
+        if (single && "company" in single.target) pushMention(found, tokens, single.target.company, M_WEAK, i, i + 1);
         i++;
         continue;
       }
@@ -267,7 +269,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
       // (checked below), since most two-letter capitals in news are abbreviations.
       if (t.kind === K_WORD && t.flags & F_UPPER && !(t.flags & F_CAPSLINE) && !index.stopwords.has(t.raw)) {
         const c = index.bySymbol.get(t.raw);
-        if (c) push(c, M_BARE, i, i + 1);
+        if (c) pushMention(found, tokens, c, M_BARE, i, i + 1);
       }
     }
     i++;

@@ -21,7 +21,7 @@ import type { Universe } from "../universe/index.ts";
 import type { ClassifierConfig, SlugRules } from "./config.ts";
 import { buildEntityIndex, findMentions, M_CUE, M_WEAK, type EntityIndex, type Mention } from "./entities.ts";
 import { AMOUNT_WORDS, consumedBy, longestOf, PhraseIndex, type Compiled as Pattern } from "./patterns.ts";
-import { F_CAP, F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, signatureSet, tokenize, Vocab, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
+import { F_CAP, F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, markTokenizerWords, signatureSet, tokenize, Vocab, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
 
 export type { ClassifierConfig } from "./config.ts";
 export { ClassifierConfigSchema } from "./config.ts";
@@ -111,6 +111,7 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
     clauseSignatures: signatureSet([...config.text.clauseWords, ...config.text.commaClauseWords].map((w) => w.toLowerCase())),
     vocab: new Vocab(),
   };
+  markTokenizerWords(tokenizer);
   const cues = new PhraseIndex<CuePayload>();
   for (const [slug, rules] of Object.entries(config.cues.slugs) as Array<[CatalystSlug, SlugRules]>) {
     for (const [pattern, confidence] of Object.entries(rules.cues)) cues.add(pattern, { slug, confidence, sector: rules.unattached === "article" });
@@ -262,14 +263,15 @@ interface State {
 function groupOf(s: State, at: number): number[] {
   const { mentions, tok } = s;
   const out = [at];
-  const linked = (a: Mention, b: Mention): boolean => {
-    if (a.sent !== b.sent) return false;
-    for (let k = a.end; k < b.first; k++) if (!isConnective(s.c, tok.tokens[k]!)) return false;
-    return true;
-  };
-  for (let j = at - 1; j >= 0 && linked(mentions[j]!, mentions[j + 1]!); j--) out.unshift(j);
-  for (let j = at + 1; j < mentions.length && linked(mentions[j - 1]!, mentions[j]!); j++) out.push(j);
+  for (let j = at - 1; j >= 0 && linked(s.c, tok.tokens, mentions[j]!, mentions[j + 1]!); j--) out.unshift(j);
+  for (let j = at + 1; j < mentions.length && linked(s.c, tok.tokens, mentions[j - 1]!, mentions[j]!); j++) out.push(j);
   return out;
+}
+
+function linked(c: Compiled, tokens: readonly Token[], a: Mention, b: Mention): boolean {
+  if (a.sent !== b.sent) return false;
+  for (let k = a.end; k < b.first; k++) if (!isConnective(c, tokens[k]!)) return false;
+  return true;
 }
 
 const usable = (m: Mention): boolean => !m.source && m.how !== M_WEAK;
@@ -282,18 +284,20 @@ interface Attachment {
   absorbed: boolean;
 }
 
+/** Adds the usable companies of the mention's list to result. */
+function addGroup(s: State, cue: CueHit, result: Set<Company>, idx: number): void {
+  for (const g of groupOf(s, idx)) {
+    const m = s.mentions[g]!;
+    if (m.company && usable(m) && !(cue.slug === "analyst" && s.c.entities.sources.has(m.company))) result.add(m.company);
+  }
+}
+
 function attach(s: State, cue: CueHit): Attachment {
   const { tok, mentions, c } = s;
   const tokens = tok.tokens;
   const clause = tokens[cue.first]!.clause;
   const sent = tokens[cue.first]!.sent;
   const result = new Set<Company>();
-  const addGroup = (idx: number): void => {
-    for (const g of groupOf(s, idx)) {
-      const m = mentions[g]!;
-      if (m.company && usable(m) && !(cue.slug === "analyst" && c.entities.sources.has(m.company))) result.add(m.company);
-    }
-  };
   let nearest = -1;
   let firstFollowing = -1;
   for (let k = 0; k < mentions.length; k++) {
@@ -314,7 +318,7 @@ function attach(s: State, cue: CueHit): Attachment {
   let absorbed = false;
   if (nearest >= 0) {
     const m = mentions[nearest]!;
-    addGroup(nearest);
+    addGroup(s, cue, result, nearest);
     if (!m.company && result.size === 0) {
       // "Alibaba plans to spin off its unit Cainiao through a listing": a company before the private
       // name is the actor; a private name that opens the clause is ("DeepSeek's model").
@@ -327,7 +331,7 @@ function attach(s: State, cue: CueHit): Attachment {
         }
       }
       if (earlier >= 0) {
-        addGroup(earlier);
+        addGroup(s, cue, result, earlier);
         factor = 0.9;
       } else absorbed = true;
     }
@@ -343,7 +347,7 @@ function attach(s: State, cue: CueHit): Attachment {
     const firstWhenAlone = nearest < 0 && k === firstFollowing && m.first - cue.end <= 12;
     if (byFrom || twoParty || firstWhenAlone) {
       if (!byFrom) factor = Math.min(factor, 0.9);
-      addGroup(k);
+      addGroup(s, cue, result, k);
     }
   }
   // "cut its price targets on both": the two companies named before the cue in the sentence.

@@ -88,6 +88,13 @@ export interface TokenizerRules {
   vocab: Vocab;
 }
 
+/** Vocabulary bits: what a key means to markLine. */
+export const W_CLAUSE = 1;
+export const W_COMMA_CLAUSE = 2;
+export const W_SENTENCE_END = 4;
+export const W_CLAUSE_BREAK = 8;
+export const W_ABBREVIATION = 16;
+
 // FNV-1a over char codes: the hash of a word's characters, read from the text without slicing it.
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -102,6 +109,9 @@ const SEEN_SLOTS = 1 << 14;
 export class Vocab {
   readonly words: string[] = [];
   private readonly ids = new Map<string, number>();
+  /** By id: W_ bits. */
+  readonly bits: number[] = [];
+  private seenUsed = false;
   // Direct-mapped (a collision replaces the older word): bounded memory, nothing to clear.
   private readonly seenHash = new Int32Array(SEEN_SLOTS);
   private readonly seenKid = new Int32Array(SEEN_SLOTS);
@@ -114,10 +124,20 @@ export class Vocab {
       id = this.words.length;
       this.words.push(word);
       this.ids.set(word, id);
+      this.bits.push(0);
       // Cached tokens carry ids: a new word may be one of theirs.
-      this.seenRaw.fill(undefined);
+      if (this.seenUsed) {
+        this.seenRaw.fill(undefined);
+        this.seenUsed = false;
+      }
     }
     return id;
+  }
+
+  /** Adds the word with the given W_ bits (what the tokenizer makes of it: a clause word, ...). */
+  mark(word: string, bits: number): void {
+    const id = this.add(word);
+    this.bits[id]! |= bits;
   }
 
   addAll(words: Iterable<string>): void {
@@ -148,6 +168,7 @@ export class Vocab {
     this.seenKey[slot] = t.key;
     this.seenKid[slot] = t.kid;
     this.seenHash[slot] = h;
+    this.seenUsed = true;
     return t;
   }
 }
@@ -359,6 +380,16 @@ const INITIALS = /^(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}$/;
 const SENTENCE_END = new Set([".", "!", "?", "。", "！", "？"]);
 const CLAUSE_BREAK = new Set([";", "--", "—", "–", "-", "…", "；"]);
 
+/** Marks the words and marks the tokenizer reads in the vocabulary: call once the rules are built. */
+export function markTokenizerWords(rules: TokenizerRules): void {
+  const v = rules.vocab;
+  for (const w of rules.clauseWords) v.mark(w, W_CLAUSE);
+  for (const w of rules.commaClauseWords) v.mark(w, W_COMMA_CLAUSE);
+  for (const w of rules.abbreviations) v.mark(w, W_ABBREVIATION);
+  for (const w of SENTENCE_END) v.mark(w, W_SENTENCE_END);
+  for (const w of CLAUSE_BREAK) v.mark(w, W_CLAUSE_BREAK);
+}
+
 /**
  * Tokenizes an article. Lines that are page chrome are skipped, and everything after a tail marker
  * ("Related topics:") is ignored. A line break always ends a sentence.
@@ -427,15 +458,18 @@ function markLine(tokens: Token[], first: number, headline: boolean, rules: Toke
     }
   }
   const capsLine = words >= 3 && upper / words > 0.6;
+  const wordBits = rules.vocab.bits;
   let newSentence = true;
   let newClause = true;
   for (let i = first; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (headline) t.flags |= F_HEAD;
     if (capsLine) t.flags |= F_CAPSLINE;
-    if (!newSentence && !newClause && t.kind === K_WORD) {
+    // Every clause word, comma clause word, abbreviation and sentence or clause break is in the vocabulary.
+    const bits = t.kid >= 0 ? wordBits[t.kid]! : 0;
+    if (!newSentence && !newClause && t.kind === K_WORD && bits & (W_CLAUSE | W_COMMA_CLAUSE)) {
       const prev = tokens[i - 1]!;
-      if (rules.clauseSignatures[signature(t.key)] && (rules.clauseWords.has(t.key) || (prev.raw === "," && rules.commaClauseWords.has(t.key)))) newClause = true;
+      if (bits & W_CLAUSE || (prev.raw === "," && bits & W_COMMA_CLAUSE)) newClause = true;
     }
     if (newSentence) {
       sentences.push({ first: i, end: i });
@@ -451,17 +485,17 @@ function markLine(tokens: Token[], first: number, headline: boolean, rules: Toke
     sentences[t.sent]!.end = i + 1;
     clauses[t.clause]!.end = i + 1;
     if (t.kind !== K_PUNCT) continue;
-    if (SENTENCE_END.has(t.raw)) {
+    if (bits & W_SENTENCE_END) {
       const prev = i > first ? tokens[i - 1]! : undefined;
       const next = tokens[i + 1];
       const abbreviation =
         t.raw === "." &&
         prev !== undefined &&
         prev.kind === K_WORD &&
-        (rules.abbreviations.has(prev.key) || (prev.raw.length === 1 && (prev.flags & F_CAP) !== 0));
+        ((prev.kid >= 0 && (wordBits[prev.kid]! & W_ABBREVIATION) !== 0) || (prev.raw.length === 1 && (prev.flags & F_CAP) !== 0));
       const continues = next !== undefined && next.start - t.end <= 1 && next.kind === K_WORD && !(next.flags & F_CAP);
       if (!abbreviation && !continues) newSentence = true;
-    } else if (CLAUSE_BREAK.has(t.raw)) {
+    } else if (bits & W_CLAUSE_BREAK) {
       newClause = true;
     } else if (t.raw === ":" || t.raw === "：") {
       const prev = i > first ? tokens[i - 1]! : undefined;
