@@ -92,6 +92,11 @@ const listing: Case[] = [
   { name: "will join the S&P 500", text: "Oracle will join the S&P 500 index next week.", pairs: ["ORCL/listing"] },
   { name: "joins the FTSE 100", text: "Rolls-Royce joins the FTSE 100 after a strong year.", pairs: ["RR.L/listing"] },
   { name: "added to the S&P 500", text: "Netflix is being added to the S&P 500 on Monday.", pairs: ["NFLX/listing"] },
+  { name: "removed from the S&P 500", text: "Intel will be removed from the S&P 500.", pairs: ["INTC/listing"] },
+  { name: "replaces a company in the S&P 500", text: "Palantir will replace another company in the S&P 500 next week.", pairs: ["PLTR/listing"] },
+  { name: "dropped from the FTSE 100", text: "Marks & Spencer was dropped from the FTSE 100.", pairs: [], article: ["listing"] },
+  { name: "a price dropped from a high is no index change", text: "Intel shares dropped from the high of the day.", pairs: [], notArticle: ["listing"] },
+  { name: "replacing a chief executive is no index change", text: "Tesla replaced its CFO.", pairs: ["TSLA/management"], notArticle: ["listing"] },
   { name: "joining S&P Global as an employee is no index inclusion", text: "Jane Doe joined S&P Global as chief economist.", pairs: [], notArticle: ["listing"] },
 ];
 
@@ -173,6 +178,11 @@ const macroPolicy: Case[] = [
   { name: "the government's budget", text: "The government's budget will raise taxes on banks.", pairs: [], article: ["macro_policy"] },
   { name: "a budget deficit", text: "France's budget deficit widened to 6% of GDP.", pairs: [], article: ["macro_policy"] },
   { name: "a company's marketing budget is no fiscal policy", text: "Nike cut its marketing budget.", pairs: [], notArticle: ["macro_policy"] },
+  { name: "held rates steady", text: "The Fed held rates steady on Wednesday.", pairs: [], article: ["macro_policy"] },
+  { name: "the ECB kept its deposit rate", text: "The ECB kept its deposit rate unchanged at 2%.", pairs: [], article: ["macro_policy"] },
+  { name: "awaiting the ECB decision", text: "Investors awaited the ECB decision on Thursday.", pairs: [], article: ["macro_policy"] },
+  { name: "a bank's own lending rates are no monetary policy", text: "Barclays kept its lending rates unchanged.", pairs: [], notArticle: ["macro_policy"] },
+  { name: "a bank's own deposit rates are no monetary policy", text: "Barclays kept its deposit rates unchanged.", pairs: [], notArticle: ["macro_policy"] },
   { name: "a lender's mortgage rates are no monetary policy", text: "Barclays raised its mortgage rates for new customers.", pairs: [], notArticle: ["macro_policy"] },
 ];
 
