@@ -73,6 +73,7 @@ const guidance: Case[] = [
   { name: "cut its delivery target", text: "Volkswagen cut its 2025 delivery target to 9 million vehicles.", pairs: ["VOW3.DE/guidance"] },
   { name: "raised its profitability targets", text: "Siemens raised its profitability targets for 2026.", pairs: ["SIE.DE/guidance"] },
   { name: "targets a return on equity", text: "Barclays targets a return on tangible equity of above 12% in 2026.", pairs: ["BCS/guidance"] },
+  { name: "analysts raising a sales target is an analyst catalyst, not guidance", text: "Analysts raised their sales target for Tesla.", pairs: ["TSLA/analyst"], notArticle: ["guidance"] },
   { name: "a price target is an analyst's, not guidance", text: "Morgan Stanley raised its price target on Tesla.", pairs: ["TSLA/analyst"], notArticle: ["guidance"] },
   { name: "results above guidance are no new guidance", text: "Nvidia's revenue rose 20%, above the company's own guidance.", pairs: ["NVDA/earnings"], notArticle: ["guidance"] },
   { name: "sales below its forecast are no new guidance", text: "Airbus reported sales that were below its forecast.", pairs: ["AIR.PA/earnings"], notArticle: ["guidance"] },
@@ -117,6 +118,7 @@ const regulation: Case[] = [
   { name: "an executive order", text: "President Trump signed an executive order on chip tariffs.", pairs: [], article: ["regulation"] },
   { name: "executive orders on a sector", text: "The White House issued two executive orders on artificial intelligence.", pairs: [], article: ["regulation"] },
   { name: "an order from a customer is no regulation", text: "Airbus won an order for 50 jets from an airline.", pairs: [], notArticle: ["regulation"] },
+  { name: "a government funding bill is no grant to a company", text: "Intel rose as Congress passed a government funding bill.", pairs: [], notArticle: ["regulation"] },
   { name: "federal subsidies for a sector", text: "Federal subsidies for electric cars will end in September.", pairs: [], article: ["regulation"] },
 ];
 
@@ -124,6 +126,10 @@ const management: Case[] = [
   { name: "dismissed its chief executive", text: "Disney dismissed its chief executive on Monday.", pairs: ["DIS/management"] },
   { name: "ousted the CEO", text: "The board of Nike ousted chief executive John Smith.", pairs: ["NKE/management"] },
   { name: "the ouster of the chairman", text: "The ouster of Barclays' chairman surprised investors.", pairs: ["BCS/management"] },
+  { name: "fires its CFO", text: "Tesla fires its CFO.", pairs: ["TSLA/management"] },
+  { name: "dismissing concerns of the chief executive is no dismissal", text: "Disney dismissed concerns raised by its chief executive.", pairs: [], notArticle: ["management"] },
+  { name: "removing the chief obstacle is no dismissal", text: "Intel removed the chief obstacle to the deal.", pairs: [], notArticle: ["management"] },
+  { name: "under fire from its CEO's critics is no firing", text: "Nike came under fire from its CEO's critics.", pairs: [], notArticle: ["management"] },
   { name: "dismissing a report is no dismissal", text: "Nike dismissed a media report about its chief executive.", pairs: [], notArticle: ["management"] },
 ];
 
