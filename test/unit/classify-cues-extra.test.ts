@@ -37,6 +37,7 @@ const launchVerbs: Case[] = [
   { name: "launches a takeover", text: "Siemens launches a hostile takeover of a smaller rival.", pairs: ["SIE.DE/m_and_a"], notArticle: ["product"] },
   { name: "launches a take-private", text: "Honda launches $10 billion take-private of its parts unit.", pairs: ["HMC/m_and_a"], notArticle: ["product"] },
   { name: "launches a bid for a company", text: "Unilever launched an unsolicited bid for a rival food group.", pairs: ["UL/m_and_a"], notArticle: ["product"] },
+  { name: "an offer for customers is a service launch, not a takeover", text: "Sony launched an offer for new customers.", pairs: ["SONY/product"], notArticle: ["m_and_a"] },
   { name: "launches a plan is no product", text: "Ford launches plan to cut 4,000 jobs in Europe.", pairs: [], notArticle: ["product"] },
   { name: "a regulator launches an investigation", text: "The European Commission launched a formal investigation into Airbus.", pairs: ["AIR.PA/legal"], notArticle: ["product"] },
   { name: "a real product launch still counts", text: "Nike unveils new running shoe.", pairs: ["NKE/product"] },
@@ -51,6 +52,8 @@ const capitalRaise: Case[] = [
   { name: "got a loan", text: "Disney got a $5 billion loan from a group of lenders.", pairs: ["DIS/capital_raise"] },
   { name: "a bond offering launched is no product launch", text: "Adani Green scrapped a bond offering launched earlier in the day.", pairs: ["ADANIGREEN.NS/capital_raise"], notArticle: ["product"] },
   { name: "a share sale announced", text: "Nio said a share sale announced on Monday was fully covered.", pairs: ["NIO/capital_raise"], notArticle: ["product"] },
+  { name: "sold an amount of senior notes", text: "Oracle sold $18 billion of senior notes on Wednesday.", pairs: ["ORCL/capital_raise"] },
+  { name: "an investor selling another company's bonds raises no capital", text: "BlackRock sold $2 billion of Intel bonds.", pairs: [], notArticle: ["capital_raise"] },
   { name: "placement agents raise no capital themselves", text: "Morgan Stanley and Goldman Sachs were placement agents for the deal.", pairs: [], notArticle: ["capital_raise"] },
   { name: "selling cars is no bond sale", text: "Tesla sold 1.8 million vehicles last year.", pairs: [] },
 ];
