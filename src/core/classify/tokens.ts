@@ -99,6 +99,7 @@ export const W_ABBREVIATION = 16;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const SEEN_SLOTS = 1 << 14;
+const MAX_KEPT_BUFFER = 1 << 20;
 
 /**
  * The keys the classifier compares tokens' keys with, by id; and a cache of the words of the articles
@@ -112,6 +113,7 @@ export class Vocab {
   /** By id: W_ bits. */
   readonly bits: number[] = [];
   private seenUsed = false;
+  private buf = new Uint16Array(8192);
   // Direct-mapped (a collision replaces the older word): bounded memory, nothing to clear.
   private readonly seenHash = new Int32Array(SEEN_SLOTS);
   private readonly seenKid = new Int32Array(SEEN_SLOTS);
@@ -148,19 +150,32 @@ export class Vocab {
     return this.ids.get(word) ?? -1;
   }
 
-  /** The token of text[start, end), whose key depends on its characters only (not for cashtags). */
-  token(text: string, kind: number, flags: number, start: number, end: number, dotted: boolean, mixed: boolean): Token {
+  /** A copy of the article's characters: V8 reads a typed array faster than a string's charCodeAt. */
+  chars(text: string): Uint16Array {
+    const n = text.length;
+    let buf = this.buf;
+    if (buf.length < n) {
+      buf = new Uint16Array(Math.max(n, buf.length * 2));
+      // A one-off giant article does not keep its buffer.
+      if (n <= MAX_KEPT_BUFFER) this.buf = buf;
+    }
+    for (let k = 0; k < n; k++) buf[k] = text.charCodeAt(k);
+    return buf;
+  }
+
+  /** The token of text[start, end) (buf holds its characters), whose key depends on its characters only (not for cashtags). */
+  token(text: string, buf: Uint16Array, kind: number, flags: number, start: number, end: number, dotted: boolean, mixed: boolean): Token {
     const n = end - start;
     // Only short words: V8 copies them out of the article, where a longer slice would keep the whole
     // article text alive for as long as the cache holds it.
     if (n > MAX_CACHED_WORD) return makeToken(text.slice(start, end), kind, flags, start, end, this, dotted, mixed);
     let h = FNV_OFFSET;
-    for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), FNV_PRIME);
+    for (let k = start; k < end; k++) h = Math.imul(h ^ buf[k]!, FNV_PRIME);
     const slot = (h ^ (h >>> 16)) & (SEEN_SLOTS - 1);
     const seen = this.seenRaw[slot];
     if (seen !== undefined && this.seenHash[slot] === h && seen.length === n) {
       let k = 0;
-      while (k < n && seen.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+      while (k < n && seen.charCodeAt(k) === buf[start + k]!) k++;
       if (k === n) return { raw: seen, key: this.seenKey[slot]!, kind, flags, start, end, sent: 0, clause: 0, kid: this.seenKid[slot]! };
     }
     const t = makeToken(text.slice(start, end), kind, flags, start, end, this, dotted, mixed);
@@ -240,7 +255,9 @@ export function tokenizePlain(text: string): Token[] {
   // Config words (thousands of aliases) would crowd the articles' words out of the key cache.
   caching = false;
   try {
-    scanRange(text, 0, text.length, out, null);
+    const buf = new Uint16Array(text.length);
+    for (let k = 0; k < text.length; k++) buf[k] = text.charCodeAt(k);
+    scanRange(text, buf, 0, text.length, out, null);
   } finally {
     caching = true;
   }
@@ -248,10 +265,10 @@ export function tokenizePlain(text: string): Token[] {
 }
 
 /** Cuts [from, to) of text into tokens appended to out. */
-function scanRange(text: string, from: number, to: number, out: Token[], vocab: Vocab | null): void {
+function scanRange(text: string, buf: Uint16Array, from: number, to: number, out: Token[], vocab: Vocab | null): void {
   let i = from;
   while (i < to) {
-    const c = text.charCodeAt(i);
+    const c = buf[i]!;
     if (isSpace(c)) {
       i++;
       continue;
@@ -267,7 +284,7 @@ function scanRange(text: string, from: number, to: number, out: Token[], vocab: 
       let j = i;
       let end = -1;
       while (j < to) {
-        const d = text.charCodeAt(j);
+        const d = buf[j]!;
         if (isAlnum(d)) {
           if (isLetter(d)) {
             letters++;
@@ -278,16 +295,16 @@ function scanRange(text: string, from: number, to: number, out: Token[], vocab: 
           j++;
           continue;
         }
-        const next = j + 1 < to ? text.charCodeAt(j + 1) : 0;
+        const next = j + 1 < to ? buf[j + 1]! : 0;
         if (isApos(d)) {
-          const after = j + 2 < to ? text.charCodeAt(j + 2) : 0;
+          const after = j + 2 < to ? buf[j + 2]! : 0;
           if ((next === 115 || next === 83) && !isAlnum(after)) {
             flags |= F_POSS;
             end = j;
             j += 2;
             break;
           }
-          if (next === 116 && text.charCodeAt(j - 1) === 110) {
+          if (next === 116 && buf[j - 1]! === 110) {
             flags |= F_NEG;
             j += 2;
             continue;
@@ -318,7 +335,7 @@ function scanRange(text: string, from: number, to: number, out: Token[], vocab: 
         end = j;
         // "U.S.", "p.m.": the closing period of a dotted abbreviation belongs to it, so "U.S. and China"
         // reads as three words to the patterns.
-        if (dotted && j < to && text.charCodeAt(j) === 46 && !isAlnum(j + 1 < to ? text.charCodeAt(j + 1) : 0) && INITIALS.test(text.slice(start, j))) {
+        if (dotted && j < to && buf[j]! === 46 && !isAlnum(j + 1 < to ? buf[j + 1]! : 0) && INITIALS.test(text.slice(start, j))) {
           j++;
           end = j;
         }
@@ -326,19 +343,19 @@ function scanRange(text: string, from: number, to: number, out: Token[], vocab: 
       if (isUpperAscii(c) || (c >= 0xc0 && c < 0x2000 && text[start] !== text[start]!.toLowerCase())) flags |= F_CAP;
       if (letters >= 2 && uppers === letters) flags |= F_UPPER;
       const kind = allDigits ? K_NUM : K_WORD;
-      if (vocab !== null) out.push(vocab.token(text, kind, flags, start, end, dotted, mixed || uppers > 0));
+      if (vocab !== null) out.push(vocab.token(text, buf, kind, flags, start, end, dotted, mixed || uppers > 0));
       else out.push(makeToken(text.slice(start, end), kind, flags, start, end, null, dotted, mixed || uppers > 0));
       i = j;
       continue;
     }
     if (c === 36 && i + 1 < to) {
-      const next = text.charCodeAt(i + 1);
+      const next = buf[i + 1]!;
       if (isLetter(next) || isDigit(next)) {
         let j = i + 1;
         const money = isDigit(next);
         while (j < to) {
-          const d = text.charCodeAt(j);
-          const n2 = j + 1 < to ? text.charCodeAt(j + 1) : 0;
+          const d = buf[j]!;
+          const n2 = j + 1 < to ? buf[j + 1]! : 0;
           if (isAlnum(d)) j++;
           else if ((d === 46 || (money && d === 44) || (!money && d === 45)) && isAlnum(n2)) j++;
           else break;
@@ -349,24 +366,24 @@ function scanRange(text: string, from: number, to: number, out: Token[], vocab: 
       }
     }
     if (isCjk(c)) {
-      out.push(vocab !== null ? vocab.token(text, K_CJK, 0, i, i + 1, false, true) : makeToken(text[i]!, K_CJK, 0, i, i + 1, null));
+      out.push(vocab !== null ? vocab.token(text, buf, K_CJK, 0, i, i + 1, false, true) : makeToken(text[i]!, K_CJK, 0, i, i + 1, null));
       i++;
       continue;
     }
     // "Inc.’s": the possessive belongs to the word before the period.
-    if (c === 46 && out.length && i + 2 < to && isApos(text.charCodeAt(i + 1)) && (text.charCodeAt(i + 2) | 32) === 115) {
+    if (c === 46 && out.length && i + 2 < to && isApos(buf[i + 1]!) && (buf[i + 2]! | 32) === 115) {
       out[out.length - 1]!.flags |= F_POSS;
       i += 3;
       continue;
     }
-    if (c === 45 && i + 1 < to && text.charCodeAt(i + 1) === 45) {
+    if (c === 45 && i + 1 < to && buf[i + 1]! === 45) {
       let j = i;
-      while (j < to && text.charCodeAt(j) === 45) j++;
+      while (j < to && buf[j]! === 45) j++;
       out.push(makeToken("--", K_PUNCT, 0, i, j, vocab));
       i = j;
       continue;
     }
-    out.push(vocab !== null ? vocab.token(text, K_PUNCT, 0, i, i + 1, false, true) : makeToken(text[i]!, K_PUNCT, 0, i, i + 1, null));
+    out.push(vocab !== null ? vocab.token(text, buf, K_PUNCT, 0, i, i + 1, false, true) : makeToken(text[i]!, K_PUNCT, 0, i, i + 1, null));
     i++;
   }
 }
@@ -407,6 +424,7 @@ export function tokenize(title: string | undefined, body: string, rules: Tokeniz
   let pos = 0;
   let lineNo = 0;
   const len = text.length;
+  const buf = rules.vocab.chars(text);
 
   while (pos <= len) {
     let nl = text.indexOf("\n", pos);
@@ -430,7 +448,7 @@ export function tokenize(title: string | undefined, body: string, rules: Tokeniz
       inBlock = !isTitleLine && line !== undefined && rules.block !== null && rules.block.test(line);
       if (!inBlock && (isTitleLine || line === undefined || !rules.chrome?.test(line))) {
         const firstTok = tokens.length;
-        scanRange(text, a, b, tokens, rules.vocab);
+        scanRange(text, buf, a, b, tokens, rules.vocab);
         let headline = false;
         if (!headlineDone) {
           headline = isTitleLine || (!hasTitle && b - a <= 160 && !SENTENCE_END.has(text[b - 1]!) && tokens.length - firstTok >= 3);
