@@ -153,6 +153,7 @@ const outsideEvents: Case[] = [
 const sources: Case[] = [
   { name: "the lender of a bridge loan", text: "SoftBank will fund the deal with bridge loans from Mizuho.", pairs: ["9984.T/capital_raise"] },
   { name: "the data provider of a consensus", text: "Nike reported earnings of 56 cents, versus 88 cents expected by analysts polled by LSEG.", pairs: ["NKE/earnings"] },
+  { name: "a listed lender of a loan is not the borrower", text: "Ford got a loan from Toyota.", pairs: ["F/capital_raise"] },
   { name: "financing by a bank", text: "Disney signed a credit facility with financing from Citigroup.", pairs: ["DIS/capital_raise"] },
 ];
 
