@@ -79,7 +79,17 @@ function readOrFetch(feed: FeedDefinition, health: FeedHealth, deps: PollDeps): 
   return deps.readFeedFile(feed.file, { ...(health.etag ? { etag: health.etag } : {}), ...(deps.fetchOptions.maxBytes ? { maxBytes: deps.fetchOptions.maxBytes } : {}) });
 }
 
-export async function pollFeed(job: FeedPollJob, deps: PollDeps): Promise<{ outcome: PollOutcome; next: ArticleClassifyJob[]; feed?: FeedDefinition }> {
+/**
+ * Polls one feed. With `enqueue`, the new items' jobs are handed to it BEFORE anything is recorded (the
+ * seen-set, the ETag, the feed being primed): a poller that dies in between leaves the items unseen, so
+ * the next poll queues them again under the same job ids (classify and delivery are idempotent per
+ * article), instead of losing them. Without `enqueue` (tests of the stage alone) it records at once.
+ */
+export async function pollFeed(
+  job: FeedPollJob,
+  deps: PollDeps,
+  enqueue?: (next: ArticleClassifyJob[]) => Promise<void>,
+): Promise<{ outcome: PollOutcome; next: ArticleClassifyJob[]; feed?: FeedDefinition }> {
   const now = deps.now ?? Date.now;
   const feed = await deps.feeds.get(job.feedId);
   if (!feed) return { outcome: { status: "skipped", reason: "feed removed" }, next: [] };
@@ -109,18 +119,13 @@ export async function pollFeed(job: FeedPollJob, deps: PollDeps): Promise<{ outc
     return { outcome: { status: "not_modified" }, next: [], feed };
   }
 
-  const fresh = await deps.seen.claim(result.items.map((item) => seenKeysFor(item, feed.id)));
+  const itemKeys = result.items.map((item) => seenKeysFor(item, feed.id));
+  const fresh = await deps.seen.check(itemKeys);
   const newItems = result.items.filter((_, i) => fresh[i]);
   // The first poll of a feed records what it already holds: alerting on its whole back catalogue would flood channels.
   const primedNow = !health.primed;
   const backfill = feed.backfill ?? deps.backfill;
   const alerting = primedNow && !backfill ? [] : newItems;
-  await deps.feeds.recordSuccess(feed.id, {
-    ...(result.etag ? { etag: result.etag } : {}),
-    ...(result.lastModified ? { lastModified: result.lastModified } : {}),
-    newItems: newItems.length,
-    primed: true,
-  });
   const next: ArticleClassifyJob[] = alerting.map((item) => {
     const identity = seenKeysFor(item, feed.id)[0] ?? item.title;
     return {
@@ -136,6 +141,16 @@ export async function pollFeed(job: FeedPollJob, deps: PollDeps): Promise<{ outc
         source: feed.name,
       },
     };
+  });
+  if (enqueue) await enqueue(next);
+  // Recorded only now that the jobs are queued (see above). claim() is atomic per item, so of two pollers
+  // racing on one item both may queue it, under the same job id: BullMQ keeps one.
+  await deps.seen.claim(itemKeys);
+  await deps.feeds.recordSuccess(feed.id, {
+    ...(result.etag ? { etag: result.etag } : {}),
+    ...(result.lastModified ? { lastModified: result.lastModified } : {}),
+    newItems: newItems.length,
+    primed: true,
   });
   deps.log.info(
     { feedId: feed.id, feed: feed.name, items: result.items.length, fresh: newItems.length, queued: next.length, firstPoll: primedNow },

@@ -39,13 +39,13 @@ export function createPollWorker(deps: PollDeps, queues: PipelineQueues, opts: W
     QUEUES.feedPoll,
     async (job: Job) => {
       const payload = parsePayload(FeedPollJobSchema, QUEUES.feedPoll, job, opts.log);
-      const { outcome, next, feed } = await pollFeed(payload, deps);
+      // Jobs are queued inside pollFeed, before the items are recorded as seen: a crash in between loses nothing.
+      const { outcome, feed } = await pollFeed(payload, deps, (next) => queues.addArticles(next));
       if (outcome.status === "ok" || outcome.status === "not_modified") opts.metrics?.pollDone(outcome.status);
       else if (outcome.status === "failed") {
         opts.metrics?.pollDone("error");
         opts.metrics?.fetchError(outcome.code);
       }
-      await queues.addArticles(next);
       // A scheduler left behind by an instance that missed the removal: drop it.
       if (!feed) await queues.unscheduleFeed(payload.feedId);
       return outcome.status;

@@ -9,6 +9,8 @@ export interface SeenStore {
    * the same article let exactly one through.
    */
   claim(items: readonly (readonly string[])[]): Promise<boolean[]>;
+  /** Like claim, but records nothing: whether each item is new now. */
+  check(items: readonly (readonly string[])[]): Promise<boolean[]>;
 }
 
 export interface SeenStoreDeps {
@@ -48,6 +50,16 @@ export function createRedisSeenStore(deps: SeenStoreDeps): SeenStore {
       return results.map(([err, fresh]) => {
         if (err) throw err;
         return fresh === 1;
+      });
+    },
+    async check(items) {
+      if (items.length === 0) return [];
+      const pipe = deps.redis.pipeline();
+      for (const keys of items) pipe.zmscore(key, ...keys);
+      const results = (await pipe.exec()) ?? [];
+      return results.map(([err, scores]) => {
+        if (err) throw err;
+        return (scores as Array<string | null>).every((score) => score === null);
       });
     },
   };
