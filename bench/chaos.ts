@@ -1,7 +1,7 @@
 // `npm run chaos`: every fault scenario of test/fault at full length (kill -9 mid-send, Redis down 10 s, rate limits,
 // failures, SIGTERM, malformed jobs) against fake platforms on loopback; prints a table and, last, one JSON line.
 //
-//   npm run chaos                      # all scenarios (about five minutes: a killed send waits out its lease)
+//   npm run chaos                      # all scenarios (about 2.5 minutes: a killed send waits out its 60 s lease)
 //   npm run chaos -- --only kill,redis # some of them (names: see SCENARIOS)
 //
 // Uses REDIS_URL when set (keys under a fresh prefix per scenario, removed after), else a private redis-server.
