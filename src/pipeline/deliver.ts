@@ -86,6 +86,7 @@ export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Pro
   const paced = await deps.pacing?.beforeSend(alert.alertId, destination);
   if (paced) return paced;
 
+  const claimedAtMs = (deps.now ?? Date.now)();
   const held = await deps.deliveries.claim(alert.alertId, destination, leaseMs);
   if (held?.state === "sent" || held?.state === "failed") return { status: "already_done", state: held.state };
   if (held?.state === "sending") {
@@ -128,8 +129,28 @@ export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Pro
     }
     throw err; // transient: BullMQ retries with backoff
   }
-  await deps.deliveries.recordSent(alert.alertId, destination, message);
-  if (!alert.followUp) await deps.deliveries.setThread(alert.storyId, destination, message);
+  // The platform has the post: from here a failed write is the one duplicate window (the lease expires
+  // and another attempt posts again). Keep trying the record while our lease still holds, so a Redis
+  // blip shorter than the lease costs no duplicate.
+  const claimedAt = claimedAtMs;
+  await untilLeaseEnds(() => deps.deliveries.recordSent(alert.alertId, destination, message), claimedAt + leaseMs, deps);
+  if (!alert.followUp) await untilLeaseEnds(() => deps.deliveries.setThread(alert.storyId, destination, message), claimedAt + leaseMs, deps);
   deps.onDelivered?.(job, message);
   return { status: "sent", message, threaded: thread !== undefined };
+}
+
+/** Retries a store write with backoff (0.1 s doubling to 2 s) until it succeeds or `deadline` is near. */
+async function untilLeaseEnds(write: () => Promise<unknown>, deadline: number, deps: Pick<DeliverDeps, "log" | "now">): Promise<void> {
+  const now = deps.now ?? Date.now;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+    try {
+      await write();
+      return;
+    } catch (err) {
+      // Stop with a margin: past the lease, another attempt may already be posting again.
+      if (now() + wait > deadline - 1_000) throw err;
+      deps.log.warn({ err: (err as Error).message, retryInMs: wait }, "posted, but recording the delivery failed: retrying the record");
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }

@@ -61,6 +61,21 @@ function job(over: Partial<Alert> = {}): AlertDeliverJob {
 }
 
 describe("deliver stage through Slack", () => {
+  it("keeps retrying the delivery record after Slack accepted the post (a Redis blip), so a retry never posts again", async () => {
+    const real = deps.deliveries;
+    let failures = 2;
+    deps.deliveries = {
+      ...real,
+      recordSent: (...args) => (failures-- > 0 ? Promise.reject(new Error("Reached the max retries per request limit")) : real.recordSent(...args)),
+    };
+    const one = job();
+    expect(await deliverAlert(one, deps)).toMatchObject({ status: "sent" });
+    expect(failures).toBeLessThan(0);
+    // The job's retry (or a duplicate job) finds the record and posts nothing.
+    expect(await deliverAlert(one, { ...deps, deliveries: real })).toMatchObject({ status: "already_done", state: "sent" });
+    expect(fake.calls.filter((c) => c.method === "chat.postMessage")).toHaveLength(1);
+  });
+
   it("posts a story's first source as an alert and its second source as a reply in that thread", async () => {
     const first = await deliverAlert(job(), deps);
     expect(first).toMatchObject({ status: "sent", threaded: false });
