@@ -1,6 +1,4 @@
 // `catalyst-bot deliveries list|explain|retry|enable`: undelivered alerts and disabled destinations, and how to get them going again.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { closeRedis, createRedisConnection } from "../adapters/redis/connection.ts";
 import { createRedisDeliveryStore, type DeliveryStore } from "../adapters/redis/deliveries.ts";
 import {
@@ -11,13 +9,13 @@ import {
   type DestinationStore,
   type DisabledDestination,
 } from "../adapters/redis/destinations.ts";
-import { RedisServerMissingError, startPrivateRedis, type PrivateRedis } from "../adapters/redis/private-server.ts";
+import { RedisServerMissingError } from "../adapters/redis/private-server.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { disableKeysOf, permanentFailureInfo, transientFailureInfo } from "../core/delivery-failures.ts";
 import { destinationKey } from "../core/route.ts";
 import { deliveryJobId } from "../pipeline/classify.ts";
 import { createPipelineQueues, type PipelineQueues } from "../pipeline/queues.ts";
-import { privateRedisUrlFile } from "./feeds.ts";
+import { openBotRedis } from "./bot-redis.ts";
 
 const USAGE = `usage: catalyst-bot deliveries <command>
 
@@ -43,15 +41,8 @@ interface Ctx {
 }
 
 async function withStores<T>(config: Config, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-  let url = config.REDIS_URL;
-  let server: PrivateRedis | undefined;
-  const published = privateRedisUrlFile(config);
-  if (!url && existsSync(published)) url = readFileSync(published, "utf8").trim();
-  if (!url) {
-    // The bot is not running: open its data with a private server of our own for the time of this command.
-    server = await startPrivateRedis({ persistent: true, dataDir: join(config.DATA_DIR, "redis") });
-    url = server.url;
-  }
+  const target = await openBotRedis(config);
+  const url = target.url;
   const redis = createRedisConnection(url, { name: "cli" });
   const prefix = config.QUEUE_PREFIX;
   let opened: { conn: ReturnType<typeof createRedisConnection>; queues: PipelineQueues } | undefined;
@@ -79,7 +70,7 @@ async function withStores<T>(config: Config, fn: (ctx: Ctx) => Promise<T>): Prom
       await closeRedis(opened.conn);
     }
     await closeRedis(redis);
-    await server?.stop();
+    await target.release();
   }
 }
 

@@ -1,14 +1,13 @@
 // `catalyst-bot feeds list|add|remove|enable`: manage the polled feeds at run time and show their health.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { createRedisConnection, closeRedis } from "../adapters/redis/connection.ts";
 import { createRedisFeedStore, type FeedHealth, type FeedStore } from "../adapters/redis/feeds.ts";
-import { RedisServerMissingError, startPrivateRedis, type PrivateRedis } from "../adapters/redis/private-server.ts";
+import { RedisServerMissingError } from "../adapters/redis/private-server.ts";
 import { fetchFeed } from "../adapters/feeds/fetch-feed.ts";
 import { isFeedError } from "../adapters/feeds/errors.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { FeedEntrySchema, feedIdFor, type FeedDefinition } from "../contracts/feeds-file.ts";
 import { createPipelineQueues, type PipelineQueues } from "../pipeline/queues.ts";
+import { openBotRedis } from "./bot-redis.ts";
 
 const USAGE = `usage: catalyst-bot feeds <command> [options]
 
@@ -23,8 +22,6 @@ commands:
 The running bot picks changes up at once (feeds are polled by per-feed schedulers in Redis).
 Without REDIS_URL this uses the private redis-server of 'catalyst-bot start' (DATA_DIR/redis).`;
 
-/** The file in which `start` publishes the URL of its private redis-server, for these commands. */
-export const privateRedisUrlFile = (config: Pick<Config, "DATA_DIR">) => join(config.DATA_DIR, "redis", "redis.url");
 
 interface Ctx {
   config: Config;
@@ -33,15 +30,8 @@ interface Ctx {
 }
 
 async function withStore<T>(config: Config, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-  let url = config.REDIS_URL;
-  let server: PrivateRedis | undefined;
-  const published = privateRedisUrlFile(config);
-  if (!url && existsSync(published)) url = readFileSync(published, "utf8").trim();
-  if (!url) {
-    // The bot is not running: open its data with a private server of our own for the time of this command.
-    server = await startPrivateRedis({ persistent: true, dataDir: join(config.DATA_DIR, "redis") });
-    url = server.url;
-  }
+  const target = await openBotRedis(config);
+  const url = target.url;
   const redis = createRedisConnection(url, { name: "cli" });
   const queueConn = createRedisConnection(url, { name: "cli-queues", forWorker: true });
   const queues = createPipelineQueues(queueConn, config.QUEUE_PREFIX);
@@ -51,7 +41,7 @@ async function withStore<T>(config: Config, fn: (ctx: Ctx) => Promise<T>): Promi
   } finally {
     await queues.close();
     await Promise.all([closeRedis(redis), closeRedis(queueConn)]);
-    await server?.stop();
+    await target.release();
   }
 }
 

@@ -6,7 +6,7 @@ import { ALL_ROLES, createApp, createLogger, type App, type Role } from "../app.
 import { loadConfig, type Config } from "../config.ts";
 import { RedisServerMissingError, startPrivateRedis, type PrivateRedis } from "../adapters/redis/private-server.ts";
 import { serveOps } from "../adapters/http/serve.ts";
-import { privateRedisUrlFile } from "./feeds.ts";
+import { privateRedisUrlFile } from "./bot-redis.ts";
 
 const USAGE = `usage: catalyst-bot start [--roles poller,classifier,deliverer,bot]
 

@@ -1,14 +1,13 @@
 // `catalyst-bot subscriptions export|import`: back up every tenant's channel subscriptions as JSON, and restore them.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { closeRedis, createRedisConnection } from "../adapters/redis/connection.ts";
-import { RedisServerMissingError, startPrivateRedis, type PrivateRedis } from "../adapters/redis/private-server.ts";
+import { RedisServerMissingError } from "../adapters/redis/private-server.ts";
 import { createRedisSubscriptionStore, type RedisSubscriptionStore } from "../adapters/redis/subscriptions.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { CatalystSlugSchema } from "../core/catalysts.ts";
 import type { Subscription } from "../core/store.ts";
-import { privateRedisUrlFile } from "./feeds.ts";
+import { openBotRedis } from "./bot-redis.ts";
 
 const USAGE = `usage: catalyst-bot subscriptions <command> [options]
 
@@ -125,19 +124,7 @@ export async function importSubscriptions(store: RedisSubscriptionStore, backup:
 
 /** Opens the bot's Redis the way 'catalyst-bot feeds' does. */
 async function withStore<T>(config: Config, fn: (store: RedisSubscriptionStore, where: string) => Promise<T>): Promise<T> {
-  let url = config.REDIS_URL;
-  let where = "REDIS_URL";
-  let server: PrivateRedis | undefined;
-  const published = privateRedisUrlFile(config);
-  if (!url && existsSync(published)) {
-    url = readFileSync(published, "utf8").trim();
-    where = `the running bot's private Redis (${published})`;
-  }
-  if (!url) {
-    server = await startPrivateRedis({ persistent: true, dataDir: join(config.DATA_DIR, "redis") });
-    url = server.url;
-    where = `the bot's data in ${join(config.DATA_DIR, "redis")} (no REDIS_URL, bot not running; set REDIS_URL to use another Redis)`;
-  }
+  const { url, where, release } = await openBotRedis(config);
   const redis = createRedisConnection(url, { name: "cli-subscriptions" });
   const store = createRedisSubscriptionStore(redis, config.QUEUE_PREFIX);
   try {
@@ -145,7 +132,7 @@ async function withStore<T>(config: Config, fn: (store: RedisSubscriptionStore, 
   } finally {
     await store.close();
     await closeRedis(redis);
-    await server?.stop();
+    await release();
   }
 }
 
