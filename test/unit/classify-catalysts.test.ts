@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadClassifier } from "../../src/classifier.ts";
 import { CATALYST_SLUGS } from "../../src/core/catalysts.ts";
 import type { ClassifyResult } from "../../src/core/types.ts";
+import { describeCases, pairsOf, type CatalystCase } from "../helpers/catalyst-cases.ts";
 
 const classify = loadClassifier();
 const PUBLISHED = "2025-06-10T08:00:00Z";
@@ -11,25 +12,7 @@ function run(text: string, title?: string, published = PUBLISHED): ClassifyResul
   return classify({ id: "c", text, published, ...(title ? { title } : {}) });
 }
 
-/** "SYMBOL/slug" for every catalyst of every ticker the scorer would count. */
-function pairsOf(result: ClassifyResult): string[] {
-  return result.tickers
-    .filter((t) => t.relevance >= 0.5)
-    .flatMap((t) => t.catalysts.map((c) => `${t.symbol}/${c.type}`))
-    .sort();
-}
-
-interface Case {
-  name: string;
-  text: string;
-  title?: string;
-  /** Exactly these ticker/catalyst pairs. */
-  pairs: string[];
-  /** The article-level catalysts must include these... */
-  article?: string[];
-  /** ...and must not include these. */
-  notArticle?: string[];
-}
+type Case = CatalystCase;
 
 const perSlug: Case[] = [
   // buyback
@@ -229,16 +212,7 @@ describe("classify: catalysts", () => {
     ["attachment to the right company", attachment],
     ["page chrome and article-level catalysts", chromeAndArticle],
   ];
-  for (const [group, cases] of groups) {
-    describe(group, () => {
-      it.each(cases)("$name", ({ text, title, pairs, article, notArticle }) => {
-        const result = run(text, title);
-        expect(pairsOf(result)).toEqual([...pairs].sort());
-        for (const slug of article ?? []) expect(result.catalysts).toContain(slug);
-        for (const slug of notArticle ?? []) expect(result.catalysts).not.toContain(slug);
-      });
-    });
-  }
+  describeCases(groups, run);
 
   it("covers every slug of the taxonomy with a positive case", () => {
     const covered = new Set<string>();

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { loadClassifier } from "../../src/classifier.ts";
 import type { ClassifyResult } from "../../src/core/types.ts";
+import { describeCases, type CatalystCase } from "../helpers/catalyst-cases.ts";
 
 const classify = loadClassifier();
 const PUBLISHED = "2025-06-10T08:00:00Z";
@@ -10,25 +11,7 @@ function run(text: string, title?: string): ClassifyResult {
   return classify({ id: "x", text, published: PUBLISHED, ...(title ? { title } : {}) });
 }
 
-/** "SYMBOL/slug" for every catalyst of every ticker the scorer would count. */
-function pairsOf(result: ClassifyResult): string[] {
-  return result.tickers
-    .filter((t) => t.relevance >= 0.5)
-    .flatMap((t) => t.catalysts.map((c) => `${t.symbol}/${c.type}`))
-    .sort();
-}
-
-interface Case {
-  name: string;
-  text: string;
-  title?: string;
-  /** Exactly these ticker/catalyst pairs. */
-  pairs: string[];
-  /** The article-level catalysts must include these... */
-  article?: string[];
-  /** ...and must not include these. */
-  notArticle?: string[];
-}
+type Case = CatalystCase;
 
 // "launches"/"unveils" with a corporate action as its object: the object is the catalyst, never `product`.
 const launchVerbs: Case[] = [
@@ -226,14 +209,5 @@ describe("classify: catalyst phrase families beyond the dev set", () => {
     ["macro_policy", macroPolicy],
     ["geopolitics", geopolitics],
   ];
-  for (const [group, cases] of groups) {
-    describe(group, () => {
-      it.each(cases)("$name", ({ text, title, pairs, article, notArticle }) => {
-        const result = run(text, title);
-        expect(pairsOf(result)).toEqual([...pairs].sort());
-        for (const slug of article ?? []) expect(result.catalysts).toContain(slug);
-        for (const slug of notArticle ?? []) expect(result.catalysts).not.toContain(slug);
-      });
-    });
-  }
+  describeCases(groups, run);
 });
