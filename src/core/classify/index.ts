@@ -198,6 +198,8 @@ interface Scan {
   markers: Marker[];
   /** Per clause: 1 = holds an old year, 2 = holds a current year (bit flags). */
   years: Uint8Array;
+  /** Token indices of the old years (more than backgroundMonths before publication), in order. */
+  oldYears: number[];
 }
 
 function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
@@ -205,6 +207,7 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
   const cues: CueHit[] = [];
   const markers: Marker[] = [];
   const years = new Uint8Array(clauses.length);
+  const oldYears: number[] = [];
   const consumed = new Uint8Array(tokens.length);
   const words: number[] = [];
   let markerFrom = 0;
@@ -226,7 +229,10 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
         const month = prev && prev.kind === K_WORD ? MONTHS.get(prev.key) : undefined;
         const age = (pub.year - year) * 12 + pub.month - (month ?? 6);
         if (year >= pub.year) years[t.clause]! |= 2;
-        else if (age > c.backgroundMonths) years[t.clause]! |= 1;
+        else if (age > c.backgroundMonths) {
+          years[t.clause]! |= 1;
+          oldYears.push(i);
+        }
       }
     }
     if (consumed[i] || !entry?.[0]) continue;
@@ -239,7 +245,7 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
     const { slug, confidence, sector } = hit.pattern.payload;
     if (slug) cues.push({ slug, confidence, sector, first: i, end: hit.end });
   }
-  return { cues, markers, years };
+  return { cues, markers, years, oldYears };
 }
 
 /** Tokens that may sit between the members of a list of companies: "Alibaba (NYSE:BABA), JD.com Inc., and SMIC". */
@@ -505,7 +511,7 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
   const tokens = tok.tokens;
   const mentions = findMentions(c.entities, tokens);
   const pub = publishedOf(article, now, tokens);
-  const { cues, markers, years } = scan(c, tok, pub);
+  const { cues, markers, years, oldYears } = scan(c, tok, pub);
   const s: State = { c, tok, mentions, markers };
 
   // Markers come in token order: each clause's are one run of the array. Sentences that look back or
@@ -532,7 +538,7 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
   for (const cue of cues) {
     const clause = tokens[cue.first]!.clause;
     const sent = tokens[cue.first]!.sent;
-    if ((years[clause]! & 3) === 1 || lookingBack[sent] || questions[sent]) continue;
+    if (((years[clause]! & 3) === 1 && datedOld(tokens, cue, oldYears)) || lookingBack[sent] || questions[sent]) continue;
     const verdict = judge(c, s, cue, runStart[clause]!, runEnd[clause]!);
     if (verdict < 0) continue;
     if (MARKET_LEVEL_CATALYSTS.has(cue.slug)) {
@@ -588,6 +594,20 @@ function judge(c: Compiled, s: State, cue: CueHit, from: number, to: number): nu
     }
   }
   return hedged;
+}
+
+/**
+ * An old year dates the cue when it stands before it in its clause ("In 2021, X announced a buyback") or
+ * after it with no comma between ("X announced a buyback in 2021"), not when a comma sets it apart
+ * ("X announced a buyback on Tuesday, its first since 2021").
+ */
+function datedOld(tokens: readonly Token[], cue: CueHit, oldYears: readonly number[]): boolean {
+  const clause = tokens[cue.first]!.clause;
+  for (const y of oldYears) {
+    if (tokens[y]!.clause !== clause) continue;
+    if (y < cue.first || !commaBetween(tokens, cue.end, y)) return true;
+  }
+  return false;
 }
 
 function commaBetween(tokens: readonly Token[], from: number, to: number): boolean {
