@@ -21,6 +21,12 @@ const oldYears: CatalystCase[] = [
   { name: "the current year with an old one keeps the cue", text: "Nike, which last cut jobs in 2020, said in 2026 it would buy back $5 billion of stock.", pairs: ["NKE/buyback"] },
 ];
 
+// An ambiguous name needs a corporate cue; a suffix set off by a comma is one.
+const suffixes: CatalystCase[] = [
+  { name: "an ambiguous name with ', Inc.'", text: "Waste Management, Inc. raised its quarterly dividend by 10%.", pairs: ["WM/dividend"] },
+  { name: "the same name with no cue stays unresolved", text: "Waste management rules tightened, and the city raised its quarterly dividend to residents.", pairs: [] },
+];
+
 describe("classifier context", () => {
-  describeCases([["old years", oldYears]], run);
+  describeCases([["old years", oldYears], ["corporate suffixes", suffixes]], run);
 });

@@ -300,6 +300,9 @@ function resolve(index: EntityIndex, tokens: readonly Token[], found: Mention[])
 function hasCorporateCue(index: EntityIndex, tokens: readonly Token[], m: Mention): boolean {
   const next = tokens[m.end];
   if (next && next.sent === m.sent && index.corporateNext.has(next.raw)) return true;
+  // "Waste Management, Inc.", "Block, Inc.": the suffix after a comma.
+  const after = tokens[m.end + 1];
+  if (next?.raw === "," && after && after.sent === m.sent && after.flags & F_CAP && index.corporateNext.has(after.raw)) return true;
   for (let j = Math.max(0, m.first - 3); j < m.first; j++) {
     const hit = index.corporatePrev.longest(tokens, j, m.first);
     if (hit && hit.end === m.first) return true;
