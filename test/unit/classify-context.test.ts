@@ -27,6 +27,40 @@ const suffixes: CatalystCase[] = [
   { name: "the same name with no cue stays unresolved", text: "Waste management rules tightened, and the city raised its quarterly dividend to residents.", pairs: [] },
 ];
 
+// A sentence that names nobody continues the one company named just before it, for company events only.
+const carriedOver: CatalystCase[] = [
+  { name: "figures after the results sentence", text: "Walmart posted results on Tuesday. The board also approved a new $20 billion share repurchase program.", pairs: ["WMT/buyback", "WMT/earnings"] },
+  { name: "a figure sentence with a date in it", text: "Costco opened two warehouses. In March, net income rose 9% to $1.8 billion.", pairs: ["COST/earnings"] },
+  { name: "two companies before: nobody", text: "Baidu and JD.com rose 3%. Net income rose at both, analysts said.", pairs: [] },
+  { name: "an unknown name in the sentence keeps it", text: "Walmart posted results on Tuesday. Rival Acme Stores raised its dividend by 5%.", pairs: ["WMT/earnings"] },
+  { name: "a hedged cue is not carried", text: "Walmart shares rose 2%. A buyback may follow later this year.", pairs: [] },
+  { name: "never across a heading", text: "Walmart shares rose 2% on Tuesday.\nWhat comes next\nThe board approved a $5 billion share repurchase program.", pairs: [] },
+  { name: "sector news is never carried", text: "Walmart shares rose 2% on Tuesday. Earnings season starts next week.", pairs: [], article: ["earnings"] },
+  { name: "a regulation sentence stays unattached", text: "Walmart shares rose 2%. Regulators proposed new rules on grocery pricing.", pairs: [] },
+];
+
+// People speak for companies: their statements are the company's news, never absorbed as a private actor's.
+const speakers: CatalystCase[] = [
+  { name: "a chief executive's forecast", text: "JPMorgan Chase reported higher profit. Chief Executive Jamie Dimon said he expects net interest income to rise next year.", pairs: ["JPM/earnings", "JPM/guidance"] },
+  { name: "a known person with the company as subject", text: "Tesla delivered fewer cars. Elon Musk said the company expects deliveries to grow next year.", pairs: ["TSLA/guidance"] },
+  { name: "a private firm still owns its pronoun", text: "Alibaba shares rose, while ByteDance raised its revenue forecast.", pairs: [] },
+];
+
+const guidance: CatalystCase[] = [
+  { name: "a forecast with three words before it", text: "C.H. Robinson cut its full-year profit forecast on Wednesday.", pairs: ["CHRW/guidance"] },
+  { name: "an annual outlook is guidance, not results", text: "Kering's annual revenue outlook was unchanged, the company said.", pairs: ["KER.PA/guidance"] },
+  { name: "expects income", text: "Allstate expects net investment income to rise about 3% next year.", pairs: ["ALL/guidance"] },
+];
+
 describe("classifier context", () => {
-  describeCases([["old years", oldYears], ["corporate suffixes", suffixes]], run);
+  describeCases(
+    [
+      ["old years", oldYears],
+      ["corporate suffixes", suffixes],
+      ["sentences that name nobody", carriedOver],
+      ["people as subjects", speakers],
+      ["guidance phrasings", guidance],
+    ],
+    run,
+  );
 });

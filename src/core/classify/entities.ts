@@ -25,9 +25,12 @@ export interface Mention {
   clause: number;
   /** A quoted source ("analysts at X", "according to X"), never an actor. */
   source: boolean;
+  /** A person's name (config notCompanies.people): speaks for a company, does not absorb its news. */
+  person: boolean;
 }
 
-type Target = { company: Company } | { candidates: readonly Company[] } | { block: true };
+/** block: a name that is no listed company; "person" ones speak for companies rather than act as them. */
+type Target = { company: Company } | { candidates: readonly Company[] } | { block: "person" | "other" };
 
 interface AliasEntry {
   words: string[];
@@ -75,9 +78,10 @@ export function buildEntityIndex(universe: Universe, config: EntityConfig): Enti
   for (const [alias, companies] of universe.byAmbiguousAlias) {
     if (companies.length) add(alias, { candidates: companies });
   }
-  for (const index of universe.indices) for (const n of [index.name, ...index.aliases]) add(n, { block: true });
+  for (const index of universe.indices) for (const n of [index.name, ...index.aliases]) add(n, { block: "other" });
   const { private: privates, people, other } = config.notCompanies;
-  for (const n of [...privates, ...people, ...other]) add(n, { block: true });
+  for (const n of [...privates, ...other]) add(n, { block: "other" });
+  for (const n of people) add(n, { block: "person" });
   // Headlines in capitals: "ALIBABA SOARS ON BUYBACK". Names of four letters or more only.
   caps = true;
   for (const entry of [...byKey.values()]) {
@@ -174,9 +178,9 @@ function aliasAt(index: EntityIndex, tokens: readonly Token[], at: number): Alia
 }
 
 // A module function, not a closure: one is made per call otherwise (and named, under tsx).
-function pushMention(found: Mention[], tokens: readonly Token[], company: Company | undefined, how: number, first: number, end: number, candidates?: readonly Company[]): void {
+function pushMention(found: Mention[], tokens: readonly Token[], company: Company | undefined, how: number, first: number, end: number, candidates?: readonly Company[], person = false): void {
   const t = tokens[first]!;
-  found.push({ company, candidates, how, first, end, sent: t.sent, clause: t.clause, source: false });
+  found.push({ company, candidates, how, first, end, sent: t.sent, clause: t.clause, source: false, person });
 }
 
 /** Every mention in the tokens, in order; ambiguous ones are resolved or dropped, sources marked. */
@@ -250,7 +254,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
         const target = entry.target;
         if ("company" in target) pushMention(found, tokens, target.company, M_ALIAS, i, end);
         else if ("candidates" in target) pushMention(found, tokens, undefined, M_AMBIGUOUS, i, end, target.candidates);
-        else pushMention(found, tokens, undefined, M_ALIAS, i, end);
+        else pushMention(found, tokens, undefined, M_ALIAS, i, end, undefined, target.block === "person");
         i = end;
         continue;
       }

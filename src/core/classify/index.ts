@@ -45,12 +45,15 @@ interface CuePayload {
   confidence: number;
   /** Counts as an article-level catalyst when it concerns no ticker. */
   sector: boolean;
+  /** One of the slug's articleCues: news of a sector ("earnings season"), never of one company. */
+  articleCue: boolean;
 }
 
 interface CueHit {
   slug: CatalystSlug;
   confidence: number;
   sector: boolean;
+  articleCue: boolean;
   first: number;
   end: number;
 }
@@ -114,10 +117,10 @@ function compile(universe: Universe, config: ClassifierConfig): Compiled {
   markTokenizerWords(tokenizer);
   const cues = new PhraseIndex<CuePayload>();
   for (const [slug, rules] of Object.entries(config.cues.slugs) as Array<[CatalystSlug, SlugRules]>) {
-    for (const [pattern, confidence] of Object.entries(rules.cues)) cues.add(pattern, { slug, confidence, sector: rules.unattached === "article" });
-    for (const [pattern, confidence] of Object.entries(rules.articleCues)) cues.add(pattern, { slug, confidence, sector: true });
+    for (const [pattern, confidence] of Object.entries(rules.cues)) cues.add(pattern, { slug, confidence, sector: rules.unattached === "article", articleCue: false });
+    for (const [pattern, confidence] of Object.entries(rules.articleCues)) cues.add(pattern, { slug, confidence, sector: true, articleCue: true });
   }
-  for (const pattern of config.cues.not) cues.add(pattern, { slug: null, confidence: 0, sector: false });
+  for (const pattern of config.cues.not) cues.add(pattern, { slug: null, confidence: 0, sector: false, articleCue: false });
   const markers = new PhraseIndex<number>();
   const addAll = (list: readonly string[], kind: number): void => {
     for (const p of list) markers.add(p, kind);
@@ -242,8 +245,8 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
     consumedBy(hit.pattern, tokens, i, limit, words);
     if (words.some((w) => consumed[w])) continue;
     for (const w of words) consumed[w] = 1;
-    const { slug, confidence, sector } = hit.pattern.payload;
-    if (slug) cues.push({ slug, confidence, sector, first: i, end: hit.end });
+    const { slug, confidence, sector, articleCue } = hit.pattern.payload;
+    if (slug) cues.push({ slug, confidence, sector, articleCue, first: i, end: hit.end });
   }
   return { cues, markers, years, oldYears };
 }
@@ -298,7 +301,8 @@ function addGroup(s: State, cue: CueHit, result: Set<Company>, idx: number): voi
   }
 }
 
-function attach(s: State, cue: CueHit): Attachment {
+/** hedged: the cue's clause hedges it ("may"); a hedged cue is not carried over to an earlier sentence's company. */
+function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
   const { tok, mentions, c } = s;
   const tokens = tok.tokens;
   const clause = tokens[cue.first]!.clause;
@@ -322,6 +326,8 @@ function attach(s: State, cue: CueHit): Attachment {
   }
   let factor = 1;
   let absorbed = false;
+  // "Chief Executive Jamie Dimon said he expects ...": a person speaks for a company, and does not absorb its news.
+  let speaker = false;
   if (nearest >= 0) {
     const m = mentions[nearest]!;
     addGroup(s, cue, result, nearest);
@@ -339,7 +345,8 @@ function attach(s: State, cue: CueHit): Attachment {
       if (earlier >= 0) {
         addGroup(s, cue, result, earlier);
         factor = 0.9;
-      } else absorbed = true;
+      } else if (m.person) speaker = true;
+      else absorbed = true;
     }
   }
   // Companies after the cue: "buybacks by X", "chips from X", "upgraded X", or any when nobody comes before.
@@ -371,7 +378,7 @@ function attach(s: State, cue: CueHit): Attachment {
       if (other?.company) result.add(other.company);
     }
   }
-  if (result.size === 0 && !absorbed && nearest < 0) {
+  if (result.size === 0 && !absorbed && (nearest < 0 || speaker)) {
     const antecedent = resolvePronoun(s, clause, sent);
     if (antecedent) {
       result.add(antecedent);
@@ -382,7 +389,71 @@ function attach(s: State, cue: CueHit): Attachment {
     for (const m of mentions) if (m.sent === sent && m.company && usable(m)) result.add(m.company);
     factor = 0.9;
   }
+  if (result.size === 0 && !absorbed && !hedged && (nearest < 0 || speaker) && CARRIED_OVER.has(cue.slug) && !cue.articleCue) {
+    const subject = previousSubject(s, sent);
+    if (subject) {
+      result.add(subject);
+      factor = 0.7;
+    }
+  }
   return { companies: [...result], factor, absorbed };
+}
+
+/** Company events that a sentence naming nobody reports of the company before it ("Revenue rose 8%."). */
+const CARRIED_OVER: ReadonlySet<CatalystSlug> = new Set(["earnings", "guidance", "dividend", "buyback", "capital_raise", "management"]);
+/** Capitalised words that name nobody: dates and job titles. */
+const NAMELESS_CAPITALS = new Set([
+  ...MONTHS.keys(), "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+  "chief", "executive", "officer", "financial", "finance", "operating", "president", "chairman", "chairwoman", "chair", "ceo", "cfo", "coo",
+]);
+
+const TITLES = new Set(["chief", "executive", "officer", "financial", "operating", "president", "chairman", "chairwoman", "chair", "ceo", "cfo", "coo"]);
+
+/**
+ * The subject a sentence that names nobody continues: "Walmart posted results. Revenue rose 8%." Only when
+ * every capitalised word of the sentence is accounted for (its first word, acronyms, dates, titles, people),
+ * so an unknown or unresolved name ("Rival Target said ...") never hands its news to the company before;
+ * and only when that sentence names one company ("Baidu and JD.com rose. Buybacks are the reason." names none).
+ */
+function previousSubject(s: State, sent: number): Company | undefined {
+  const { tok, mentions } = s;
+  const tokens = tok.tokens;
+  const span = tok.sentences[sent]!;
+  if (sent === 0 || tokens[span.first]!.flags & F_HEAD) return undefined;
+  for (const m of mentions) if (m.sent === sent && !m.person) return undefined;
+  // A name right after a title is a person's ("Chief Executive Jamie Dimon"): up to three words.
+  let titleRun = 0;
+  for (let k = span.first; k < span.end; k++) {
+    const t = tokens[k]!;
+    if (t.kind === K_WORD && TITLES.has(t.key)) {
+      titleRun = 3;
+      continue;
+    }
+    if (t.kind !== K_WORD || !(t.flags & F_CAP)) {
+      titleRun = 0;
+      continue;
+    }
+    if (k === span.first || t.flags & F_UPPER || NAMELESS_CAPITALS.has(t.key)) continue;
+    if (titleRun > 0) {
+      titleRun--;
+      continue;
+    }
+    if (!mentions.some((m) => m.person && m.first <= k && k < m.end)) return undefined;
+  }
+  // The nearest of the two sentences before that names a company, when it names only one; never across a
+  // heading ("Now what"), a line with no closing punctuation.
+  for (let back = sent - 1; back >= Math.max(0, sent - 2); back--) {
+    const last = tokens[tok.sentences[back]!.end - 1]!;
+    if (last.kind !== K_PUNCT) return undefined;
+    let only: Company | undefined;
+    for (const m of mentions) {
+      if (m.sent !== back || !usable(m) || !m.company) continue;
+      if (only && only !== m.company) return undefined;
+      only = m.company;
+    }
+    if (only) return only;
+  }
+  return undefined;
 }
 
 const RELATION_WORDS = new Set(["to", "of", "for", "with", "from", "like", "including"]);
@@ -415,8 +486,9 @@ function resolvePronoun(s: State, clause: number, sent: number): Company | undef
   if (relative !== null) return relative;
   const pronoun = markers.find((m) => m.kind === PRONOUN && m.clause === clause) ?? elidedSubject(tok, clause);
   if (!pronoun) return undefined;
-  // A private firm or person as the clause's subject owns the pronoun ("while ByteDance launched its model").
-  for (const m of mentions) if (!m.company && m.clause === clause && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
+  // A private firm as the clause's subject owns the pronoun ("while ByteDance launched its model"); a person
+  // speaks for a company ("Jamie Dimon said the bank expects ...").
+  for (const m of mentions) if (!m.company && !m.person && m.clause === clause && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
   // Companies inside a relative clause ("The maker, which supplies Tesla, will ...") are not its subject.
   let inSentence = false;
   for (const m of mentions) {
@@ -545,7 +617,7 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
       articleLevel.add(cue.slug);
       continue;
     }
-    const { companies, factor, absorbed } = attach(s, cue);
+    const { companies, factor, absorbed } = attach(s, cue, verdict === 1);
     if (companies.length === 0) {
       // Sector news, or news of a private firm ("DeepSeek released a model"): the article reports it.
       if (cue.sector || absorbed) articleLevel.add(cue.slug);
