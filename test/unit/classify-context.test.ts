@@ -52,6 +52,14 @@ const guidance: CatalystCase[] = [
   { name: "expects income", text: "Allstate expects net investment income to rise about 3% next year.", pairs: ["ALL/guidance"] },
 ];
 
+// A relative clause's antecedent is its subject, even when another company follows the cue.
+const relatives: CatalystCase[] = [
+  { name: "the antecedent, not the company after the cue", text: "Danone, which will publish its annual results on Feb. 20, said Nestle would become a partner.", pairs: ["BN.PA/earnings"] },
+  { name: "a list inside the relative clause stays in it", text: "Nvidia, which supplies Microsoft, Meta and Amazon, raised its revenue forecast.", pairs: ["NVDA/guidance"] },
+  { name: "the relative clause ends before the main verb", text: "Pfizer, which agreed to buy a stake in Moderna last week, raised its dividend.", pairs: ["MRNA/m_and_a", "PFE/dividend", "PFE/m_and_a"] },
+  { name: "a two-party cue still takes its object", text: "Danone, which agreed to buy a stake in Nestle last week, reports results on Friday.", pairs: ["BN.PA/earnings", "BN.PA/m_and_a", "NESN.SW/m_and_a"] },
+];
+
 describe("classifier context", () => {
   describeCases(
     [
@@ -60,6 +68,7 @@ describe("classifier context", () => {
       ["sentences that name nobody", carriedOver],
       ["people as subjects", speakers],
       ["guidance phrasings", guidance],
+      ["relative clauses", relatives],
     ],
     run,
   );

@@ -349,6 +349,13 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
       else absorbed = true;
     }
   }
+  // "L'Oreal, which will publish its results on Feb. 12, said Kering ...": a relative clause's antecedent is
+  // its subject, ahead of the companies that follow the cue.
+  const relative = nearest < 0 ? relativeAntecedent(s, clause) : null;
+  if (relative) {
+    result.add(relative);
+    factor = 0.9;
+  }
   // Companies after the cue: "buybacks by X", "chips from X", "upgraded X", or any when nobody comes before.
   for (let k = 0; k < mentions.length; k++) {
     const m = mentions[k]!;
@@ -357,7 +364,7 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
     const before2 = tokens[m.first - 2]?.key;
     const byFrom = before === "by" || before === "from" || ((before === "the" || before === "its") && (before2 === "by" || before2 === "from"));
     const twoParty = TWO_PARTY.has(cue.slug) && m.first - cue.end <= 10 && k === firstFollowing;
-    const firstWhenAlone = nearest < 0 && k === firstFollowing && m.first - cue.end <= 12;
+    const firstWhenAlone = nearest < 0 && !relative && k === firstFollowing && m.first - cue.end <= 12;
     if (byFrom || twoParty || firstWhenAlone) {
       if (!byFrom) factor = Math.min(factor, 0.9);
       addGroup(s, cue, result, k);
@@ -520,7 +527,15 @@ function relativeAntecedent(s: State, clause: number): Company | undefined | nul
   const tokens = tok.tokens;
   const first = tok.clauses[clause]!.first;
   const word = tokens[first]?.key;
-  if (word !== "which" && word !== "who" && word !== "whose") return null;
+  if (word !== "which" && word !== "who" && word !== "whose") {
+    // The main clause resumed after one: "Pfizer, which bought a stake in Moderna, raised its dividend".
+    const before = tok.clauses[clause - 1];
+    if (clause > 0 && before!.end === first && tokens[before!.first]!.sent === tokens[first]!.sent && isRelativeClause(tok, clause - 1)) {
+      // "The battery maker, which supplies Tesla, will ...": no company before it, so the usual pronoun rules.
+      return relativeAntecedent(s, clause - 1) ?? null;
+    }
+    return null;
+  }
   for (let k = mentions.length - 1; k >= 0; k--) {
     const m = mentions[k]!;
     if (m.end > first) continue;

@@ -94,6 +94,8 @@ export const W_COMMA_CLAUSE = 2;
 export const W_SENTENCE_END = 4;
 export const W_CLAUSE_BREAK = 8;
 export const W_ABBREVIATION = 16;
+/** which, who, whose: a clause they open ends at a comma before a verb ("X, which bought Y last week, raised ..."). */
+export const W_RELATIVE = 32;
 
 // FNV-1a over char codes: the hash of a word's characters, read from the text without slicing it.
 const FNV_OFFSET = 0x811c9dc5;
@@ -405,6 +407,7 @@ export function markTokenizerWords(rules: TokenizerRules): void {
   for (const w of rules.abbreviations) v.mark(w, W_ABBREVIATION);
   for (const w of SENTENCE_END) v.mark(w, W_SENTENCE_END);
   for (const w of CLAUSE_BREAK) v.mark(w, W_CLAUSE_BREAK);
+  for (const w of ["which", "who", "whose"]) v.mark(w, W_RELATIVE);
 }
 
 /**
@@ -479,6 +482,7 @@ function markLine(tokens: Token[], first: number, headline: boolean, rules: Toke
   const wordBits = rules.vocab.bits;
   let newSentence = true;
   let newClause = true;
+  let relative = false;
   for (let i = first; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (headline) t.flags |= F_HEAD;
@@ -497,12 +501,19 @@ function markLine(tokens: Token[], first: number, headline: boolean, rules: Toke
     if (newClause) {
       clauses.push({ first: i, end: i });
       newClause = false;
+      relative = (bits & W_RELATIVE) !== 0;
     }
     t.sent = sentences.length - 1;
     t.clause = clauses.length - 1;
     sentences[t.sent]!.end = i + 1;
     clauses[t.clause]!.end = i + 1;
     if (t.kind !== K_PUNCT) continue;
+    // "..., which supplies Tesla, BMW and Volkswagen, will use ...": the comma before a lower-case word
+    // other than and/or ends the relative clause; one inside a list of names does not.
+    if (relative && t.raw === ",") {
+      const next = tokens[i + 1];
+      if (next !== undefined && next.kind === K_WORD && !(next.flags & F_CAP) && next.key !== "and" && next.key !== "or") newClause = true;
+    }
     if (bits & W_SENTENCE_END) {
       const prev = i > first ? tokens[i - 1]! : undefined;
       const next = tokens[i + 1];
