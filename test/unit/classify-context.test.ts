@@ -52,6 +52,17 @@ const guidance: CatalystCase[] = [
   { name: "expects income", text: "Allstate expects net investment income to rise about 3% next year.", pairs: ["ALL/guidance"] },
 ];
 
+// Phrasings of company events and trade curbs (config/catalyst-cues.json).
+const phrasings: CatalystCase[] = [
+  { name: "completed the sale of a division", text: "Unilever completed the sale of its tea division on Monday.", pairs: ["UL/m_and_a"] },
+  { name: "closed its purchase of", text: "Roche closed its purchase of a vaccine maker for $11 billion.", pairs: ["ROG.SW/m_and_a"] },
+  { name: "a sale of goods is no deal", text: "Unilever completed the sale of 2 million jars of mayonnaise in May.", pairs: [] },
+  { name: "adjusted operating income", text: "Siemens said adjusted operating income came to 2.9 billion euros.", pairs: ["SIE.DE/earnings"] },
+  { name: "swung to a profit", text: "Renault swung to a net profit in the second quarter.", pairs: ["RNO.PA/earnings"] },
+  { name: "forecast a rise several words before the figure", text: "Danone forecast a low-single-digit rise in organic sales this year.", pairs: ["BN.PA/guidance"] },
+  { name: "licences for exports of a company's tools", text: "The Dutch government will require licences for exports of ASML's immersion tools to China.", pairs: ["ASML/geopolitics"] },
+];
+
 // A relative clause's antecedent is its subject, even when another company follows the cue.
 const relatives: CatalystCase[] = [
   { name: "the antecedent, not the company after the cue", text: "Danone, which will publish its annual results on Feb. 20, said Nestle would become a partner.", pairs: ["BN.PA/earnings"] },
@@ -69,6 +80,7 @@ describe("classifier context", () => {
       ["people as subjects", speakers],
       ["guidance phrasings", guidance],
       ["relative clauses", relatives],
+      ["phrasings", phrasings],
     ],
     run,
   );
