@@ -18,6 +18,8 @@ const oldYears: CatalystCase[] = [
   { name: "a year opening the clause dates it", text: "In 2021, Microsoft announced a $60 billion buyback.", pairs: [] },
   { name: "a year right after the cue dates it", text: "Oracle cut its dividend in 2019 after a weak year.", pairs: [] },
   { name: "a trailing comparison with an old year", text: "Shell raised its dividend by 4% on Thursday, the biggest increase since 2014.", pairs: ["SHEL/dividend"] },
+  { name: "an old year after an aside still dates the cue", text: "Infosys completed an Rs 18,000-crore repurchase, its biggest ever, in late 2024.", pairs: [] },
+  { name: "an old year that modifies another noun does not", text: "Regulators proposed tougher capital rules for UBS on Friday, to prevent a repeat of the 2023 collapse of a rival.", pairs: ["UBS/regulation"] },
   { name: "the current year with an old one keeps the cue", text: "Nike, which last cut jobs in 2020, said in 2026 it would buy back $5 billion of stock.", pairs: ["NKE/buyback"] },
 ];
 
@@ -35,6 +37,20 @@ const carriedOver: CatalystCase[] = [
   { name: "an unknown name in the sentence keeps it", text: "Walmart posted results on Tuesday. Rival Acme Stores raised its dividend by 5%.", pairs: ["WMT/earnings"] },
   { name: "a hedged cue is not carried", text: "Walmart shares rose 2%. A buyback may follow later this year.", pairs: [] },
   { name: "never across a heading", text: "Walmart shares rose 2% on Tuesday.\nWhat comes next\nThe board approved a $5 billion share repurchase program.", pairs: [] },
+  { name: "what analysts expect is not the company's news", text: "Novartis agreed to buy a heart-drug developer. Analysts expect annual sales of the drug to exceed $3 billion.", pairs: ["NVS/m_and_a"] },
+  {
+    name: "after a run of sentences without a name, the headline's company",
+    title: "Walmart raises outlook",
+    text: "Walmart shares rose 3% on Tuesday.\nSales grew in every region.\nStores were busier.\nOnline orders doubled.\nThe board also approved a $20 billion share repurchase program.",
+    pairs: ["WMT/buyback", "WMT/earnings", "WMT/guidance"],
+  },
+  {
+    name: "the stock, far from any name, is the headline's company",
+    title: "Nike shares slide",
+    text: "Nike shares fell 6% on Friday.\nDemand was weak.\nInventories rose.\nMargins shrank.\nJefferies downgraded the stock to hold.",
+    pairs: ["NKE/analyst"],
+  },
+  { name: "no headline company, no guess", title: "A chipmaker soars in its debut", text: "Nvidia was the benchmark.\nDemand was strong.\nInvestors cheered.\nOrders doubled.\nThe company also approved a $2 billion share repurchase program.", pairs: [] },
   { name: "sector news is never carried", text: "Walmart shares rose 2% on Tuesday. Earnings season starts next week.", pairs: [], article: ["earnings"] },
   { name: "a regulation sentence stays unattached", text: "Walmart shares rose 2%. Regulators proposed new rules on grocery pricing.", pairs: [] },
 ];
@@ -57,6 +73,8 @@ const phrasings: CatalystCase[] = [
   { name: "completed the sale of a division", text: "Unilever completed the sale of its tea division on Monday.", pairs: ["UL/m_and_a"] },
   { name: "closed its purchase of", text: "Roche closed its purchase of a vaccine maker for $11 billion.", pairs: ["ROG.SW/m_and_a"] },
   { name: "a sale of goods is no deal", text: "Unilever completed the sale of 2 million jars of mayonnaise in May.", pairs: [] },
+  { name: "ruling out is no court ruling", text: "Nippon Steel's president said the company had no plan to issue new shares, ruling out an equity offering.", pairs: [] },
+  { name: "appointing underwriters is no management change", text: "Seven & i said it had appointed underwriters for the listing of its US unit.", pairs: [] },
   { name: "adjusted operating income", text: "Siemens said adjusted operating income came to 2.9 billion euros.", pairs: ["SIE.DE/earnings"] },
   { name: "swung to a profit", text: "Renault swung to a net profit in the second quarter.", pairs: ["RNO.PA/earnings"] },
   { name: "forecast a rise several words before the figure", text: "Danone forecast a low-single-digit rise in organic sales this year.", pairs: ["BN.PA/guidance"] },

@@ -408,6 +408,12 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
 
 /** Company events that a sentence naming nobody reports of the company before it ("Revenue rose 8%."). */
 const CARRIED_OVER: ReadonlySet<CatalystSlug> = new Set(["earnings", "guidance", "dividend", "buyback", "capital_raise", "management"]);
+/** Subjects that are not the company: a sentence opening with one reports what others do or think. */
+const OTHERS = new Set([
+  "analysts", "investors", "traders", "economists", "strategists", "bankers", "experts", "observers", "critics", "rivals", "competitors",
+  "peers", "regulators", "officials", "lawmakers", "consumers", "customers", "shoppers", "some", "many", "others", "they", "we", "you", "i",
+]);
+
 /** Capitalised words that name nobody: dates and job titles. */
 const NAMELESS_CAPITALS = new Set([
   ...MONTHS.keys(), "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -428,6 +434,8 @@ function previousSubject(s: State, sent: number): Company | undefined {
   const span = tok.sentences[sent]!;
   if (sent === 0 || tokens[span.first]!.flags & F_HEAD) return undefined;
   for (const m of mentions) if (m.sent === sent && !m.person) return undefined;
+  // "Analysts expect sales of the drug to ...": a sentence about what others think is not the company's news.
+  if (OTHERS.has(tokens[span.first]!.key)) return undefined;
   // A name right after a title is a person's ("Chief Executive Jamie Dimon"): up to three words.
   let titleRun = 0;
   for (let k = span.first; k < span.end; k++) {
@@ -447,9 +455,10 @@ function previousSubject(s: State, sent: number): Company | undefined {
     }
     if (!mentions.some((m) => m.person && m.first <= k && k < m.end)) return undefined;
   }
-  // The nearest of the two sentences before that names a company, when it names only one; never across a
-  // heading ("Now what"), a line with no closing punctuation.
-  for (let back = sent - 1; back >= Math.max(0, sent - 2); back--) {
+  // The nearest of the three sentences before that names a company, when it names only one; never across a
+  // heading ("Now what"), a line with no closing punctuation. When none of them names one, the sentences in
+  // between continue the article's subject.
+  for (let back = sent - 1; back >= Math.max(0, sent - 3); back--) {
     const last = tokens[tok.sentences[back]!.end - 1]!;
     if (last.kind !== K_PUNCT) return undefined;
     let only: Company | undefined;
@@ -460,7 +469,7 @@ function previousSubject(s: State, sent: number): Company | undefined {
     }
     if (only) return only;
   }
-  return undefined;
+  return sent > 3 ? articleSubject(s) : undefined;
 }
 
 const RELATION_WORDS = new Set(["to", "of", "for", "with", "from", "like", "including"]);
@@ -514,8 +523,24 @@ function resolvePronoun(s: State, clause: number, sent: number): Company | undef
     for (let back = sent - 1; back >= Math.max(0, sent - 3); back--) {
       for (const m of mentions) if (m.sent === back && usable(m) && m.company) return m.company;
     }
+    // Further on, "the company" or "the stock" is the one the article is about.
+    if (definite || opensWithPronoun) return articleSubject(s);
   }
   return undefined;
+}
+
+/**
+ * The one company the headline names; undefined when it names several or none (a headline about an unknown
+ * company must not hand "the company" to the first listed one the body names).
+ */
+function articleSubject(s: State): Company | undefined {
+  let only: Company | undefined;
+  for (const m of s.mentions) {
+    if (!m.company || !usable(m) || !(s.tok.tokens[m.first]!.flags & F_HEAD)) continue;
+    if (only && only !== m.company) return undefined;
+    only = m.company;
+  }
+  return only;
 }
 
 /**
@@ -685,17 +710,22 @@ function judge(c: Compiled, s: State, cue: CueHit, from: number, to: number): nu
 
 /**
  * An old year dates the cue when it stands before it in its clause ("In 2021, X announced a buyback") or
- * after it with no comma between ("X announced a buyback in 2021"), not when a comma sets it apart
- * ("X announced a buyback on Tuesday, its first since 2021").
+ * after it ("X announced a buyback in 2021", "a repurchase, its biggest ever, in late 2025"), except as the
+ * term of a comparison ("its first new authorization since 2021") or a modifier ("to prevent a repeat of the
+ * 2023 collapse").
  */
 function datedOld(tokens: readonly Token[], cue: CueHit, oldYears: readonly number[]): boolean {
   const clause = tokens[cue.first]!.clause;
   for (const y of oldYears) {
     if (tokens[y]!.clause !== clause) continue;
-    if (y < cue.first || !commaBetween(tokens, cue.end, y)) return true;
+    if (y < cue.first) return true;
+    if (y >= cue.end && !COMPARED.has(tokens[y - 1]!.key) && !COMPARED.has(tokens[y - 2]?.key ?? "")) return true;
   }
   return false;
 }
+
+/** Words that make a year the term of a comparison ("since 2021") or a modifier ("the 2023 collapse"), not the event's date. */
+const COMPARED = new Set(["since", "than", "versus", "vs", "the", "a", "its", "their", "his", "her", "this", "that"]);
 
 function commaBetween(tokens: readonly Token[], from: number, to: number): boolean {
   for (let k = from; k < to; k++) if (tokens[k]!.raw === ",") return true;
