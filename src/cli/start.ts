@@ -105,7 +105,8 @@ export async function runRoles(roles: readonly Role[], options: RunOptions = {})
   } finally {
     const grace = setTimeout(() => {
       log.error({ graceMs: config.SHUTDOWN_GRACE_MS }, "shutdown took longer than SHUTDOWN_GRACE_MS: exiting anyway");
-      void privateRedis?.stop().finally(() => process.exit(1));
+      // Exit whether or not there is a private redis-server to stop (with REDIS_URL there is none).
+      void Promise.resolve(privateRedis?.stop()).finally(() => process.exit(1));
     }, config.SHUTDOWN_GRACE_MS);
     grace.unref();
     await new Promise((r) => (health ? health.close(r) : r(undefined)));
