@@ -1,5 +1,7 @@
 // The three BullMQ queues, with payload validation on the way in and deterministic job ids.
+import type { EventEmitter } from "node:events";
 import { Queue, type ConnectionOptions } from "bullmq";
+import { reportDistinctErrors } from "../adapters/redis/connection.ts";
 import { JOB_DEFAULTS, QUEUES } from "../contracts/queues.ts";
 import {
   AlertDeliverJobSchema,
@@ -34,7 +36,16 @@ export interface DeliveryRetryOptions {
   backoffMs: number;
 }
 
-export function createPipelineQueues(connection: ConnectionOptions, prefix: string, deliveryRetry?: DeliveryRetryOptions): PipelineQueues {
+/**
+ * `onError` gets each distinct error of a queue once (default: a JSON line on stderr). A Queue with no 'error'
+ * listener has BullMQ print the raw error with its stack, once per reconnection attempt while Redis is down.
+ */
+export function createPipelineQueues(
+  connection: ConnectionOptions,
+  prefix: string,
+  deliveryRetry?: DeliveryRetryOptions,
+  onError?: (message: string) => void,
+): PipelineQueues {
   const deliverDefaults = deliveryRetry
     ? { ...JOB_DEFAULTS["alert-deliver"], attempts: deliveryRetry.attempts, backoff: { type: "exponential", delay: deliveryRetry.backoffMs } }
     : JOB_DEFAULTS["alert-deliver"];
@@ -45,6 +56,9 @@ export function createPipelineQueues(connection: ConnectionOptions, prefix: stri
     defaultJobOptions: JOB_DEFAULTS["article-classify"],
   });
   const alertDeliver = new Queue<AlertDeliverJob>(QUEUES.alertDeliver, { connection, prefix, defaultJobOptions: deliverDefaults });
+  // A shared ioredis client says when Redis is back; BullMQ's Queue itself emits no 'ready'.
+  const shared = typeof (connection as Partial<EventEmitter>).on === "function" ? (connection as EventEmitter) : undefined;
+  for (const q of [feedPoll, articleClassify, alertDeliver]) reportDistinctErrors(q, `queue ${q.name}`, onError, shared);
   return {
     feedPoll,
     articleClassify,

@@ -9,6 +9,7 @@ import { DeliveryError } from "../core/delivery-errors.ts";
 import { classifyArticle, type ClassifyDeps } from "./classify.ts";
 import { deliverAlert, NoNotifierError, type DeliverDeps } from "./deliver.ts";
 import { deadLetterId } from "../adapters/redis/destinations.ts";
+import { reportDistinctErrors } from "../adapters/redis/connection.ts";
 import { pollFeed, type PollDeps } from "./poll.ts";
 import type { PipelineQueues } from "./queues.ts";
 import type { Metrics } from "../adapters/metrics.ts";
@@ -30,7 +31,8 @@ function logFailures(worker: Worker, log: Logger, queue: string): Worker {
     if (!job) return;
     log.warn({ queue, jobId: job.id, attemptsMade: job.attemptsMade, err: err.message }, "job failed");
   });
-  worker.on("error", (err) => log.error({ queue, err: err.message }, "worker error"));
+  // Its own blocking connection (a duplicate BullMQ makes) repeats a Redis outage at every retry: once is enough.
+  reportDistinctErrors(worker, `worker ${queue}`, (message) => log.error({ queue }, message));
   return worker;
 }
 

@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { createRedisConnection } from "../../src/adapters/redis/connection.ts";
+import { createRedisConnection, duplicateRedisConnection } from "../../src/adapters/redis/connection.ts";
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -26,5 +26,20 @@ describe("Redis connections", () => {
     redis.disconnect();
     expect(attempts).toBeGreaterThanOrEqual(3);
     expect(messages).toEqual([`Redis connection catalyst-bot:probe: connect ECONNREFUSED 127.0.0.1:${port}`]);
+  });
+
+  it("give a duplicate (a second connection for transactions) the same one-line report, under its own name", async () => {
+    const port = await closedPort();
+    const messages: string[] = [];
+    const redis = createRedisConnection(`redis://127.0.0.1:${port}`, { name: "probe", onError: () => undefined });
+    const copy = duplicateRedisConnection(redis, "tx", (m) => messages.push(m));
+    let attempts = 0;
+    copy.on("reconnecting", () => attempts++);
+    const deadline = Date.now() + 5_000;
+    while (attempts < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    redis.disconnect();
+    copy.disconnect();
+    expect(attempts).toBeGreaterThanOrEqual(3);
+    expect(messages).toEqual([`Redis connection catalyst-bot:probe:tx: connect ECONNREFUSED 127.0.0.1:${port}`]);
   });
 });

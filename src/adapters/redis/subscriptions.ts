@@ -7,6 +7,7 @@
 // Every call names its tenant and only touches that tenant's hash, so one workspace can never read or
 // change another's subscriptions; the index sets only point back into those hashes.
 import type { Redis } from "ioredis";
+import { duplicateRedisConnection } from "./connection.ts";
 import { CATALYST_SLUGS, type CatalystSlug } from "../../core/catalysts.ts";
 import type { Destination, Platform, Subscription, SubscriptionStore } from "../../core/store.ts";
 
@@ -34,7 +35,7 @@ export function createRedisSubscriptionStore(redis: Redis, prefix: string): Redi
   let txQueue: Promise<unknown> = Promise.resolve();
   function inTransaction<T>(fn: (conn: Redis) => Promise<T>): Promise<T> {
     const run = txQueue.then(() => {
-      txConn ??= redis.duplicate();
+      txConn ??= duplicateRedisConnection(redis, "tx");
       return fn(txConn);
     });
     txQueue = run.catch(() => undefined);
