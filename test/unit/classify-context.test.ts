@@ -33,6 +33,7 @@ const suffixes: CatalystCase[] = [
 const carriedOver: CatalystCase[] = [
   { name: "figures after the results sentence", text: "Walmart posted results on Tuesday. The board also approved a new $20 billion share repurchase program.", pairs: ["WMT/buyback", "WMT/earnings"] },
   { name: "a figure sentence with a date in it", text: "Costco opened two warehouses. In March, net income rose 9% to $1.8 billion.", pairs: ["COST/earnings"] },
+  { name: "a month range and a currency are no names", text: "Infosys raised its revenue guidance. Net profit for the July-September quarter rose 9% to Rs 7,960 crore.", pairs: ["INFY/earnings", "INFY/guidance"] },
   { name: "two companies before: nobody", text: "Baidu and JD.com rose 3%. Net income rose at both, analysts said.", pairs: [] },
   { name: "an unknown name in the sentence keeps it", text: "Walmart posted results on Tuesday. Rival Acme Stores raised its dividend by 5%.", pairs: ["WMT/earnings"] },
   { name: "a hedged cue is not carried", text: "Walmart shares rose 2%. A buyback may follow later this year.", pairs: [] },
@@ -65,6 +66,8 @@ const speakers: CatalystCase[] = [
 const guidance: CatalystCase[] = [
   { name: "a forecast with three words before it", text: "C.H. Robinson cut its full-year profit forecast on Wednesday.", pairs: ["CHRW/guidance"] },
   { name: "an annual outlook is guidance, not results", text: "Kering's annual revenue outlook was unchanged, the company said.", pairs: ["KER.PA/guidance"] },
+  { name: "a profit target is guidance, not results", text: "NIO targets fourth-quarter profit as deliveries climb.", pairs: ["NIO/guidance"] },
+  { name: "expects to reach break-even", text: "Lucid Group said it expects to reach break-even in 2027.", pairs: ["LCID/guidance"] },
   { name: "expects income", text: "Allstate expects net investment income to rise about 3% next year.", pairs: ["ALL/guidance"] },
 ];
 

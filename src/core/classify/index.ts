@@ -21,7 +21,7 @@ import type { Universe } from "../universe/index.ts";
 import type { ClassifierConfig, SlugRules } from "./config.ts";
 import { buildEntityIndex, findMentions, M_CUE, M_WEAK, type EntityIndex, type Mention } from "./entities.ts";
 import { AMOUNT_WORDS, consumedBy, longestOf, PhraseIndex, type Compiled as Pattern } from "./patterns.ts";
-import { F_CAP, F_HEAD, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, markTokenizerWords, signatureSet, tokenize, Vocab, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
+import { F_CAP, F_HEAD, F_HYPH, F_NEG, F_UPPER, K_NUM, K_PUNCT, K_WORD, markTokenizerWords, signatureSet, tokenize, Vocab, type Token, type Tokenized, type TokenizerRules } from "./tokens.ts";
 
 export type { ClassifierConfig } from "./config.ts";
 export { ClassifierConfigSchema } from "./config.ts";
@@ -414,10 +414,19 @@ const OTHERS = new Set([
   "peers", "regulators", "officials", "lawmakers", "consumers", "customers", "shoppers", "some", "many", "others", "they", "we", "you", "i",
 ]);
 
-/** Capitalised words that name nobody: dates and job titles. */
+/** A capitalised word that names nobody: a date, a title, a currency, or a range of them ("July-September"). */
+function nameless(t: Token): boolean {
+  if (NAMELESS_CAPITALS.has(t.key)) return true;
+  if (!(t.flags & F_HYPH)) return false;
+  for (const part of t.key.split("-")) if (!NAMELESS_CAPITALS.has(part)) return false;
+  return true;
+}
+
+/** Capitalised words that name nobody: dates, job titles and currencies. */
 const NAMELESS_CAPITALS = new Set([
   ...MONTHS.keys(), "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
   "chief", "executive", "officer", "financial", "finance", "operating", "president", "chairman", "chairwoman", "chair", "ceo", "cfo", "coo",
+  "rs", "rmb", "yen", "yuan", "euro", "euros", "won", "rupees",
 ]);
 
 const TITLES = new Set(["chief", "executive", "officer", "financial", "operating", "president", "chairman", "chairwoman", "chair", "ceo", "cfo", "coo"]);
@@ -448,7 +457,7 @@ function previousSubject(s: State, sent: number): Company | undefined {
       titleRun = 0;
       continue;
     }
-    if (k === span.first || t.flags & F_UPPER || NAMELESS_CAPITALS.has(t.key)) continue;
+    if (k === span.first || t.flags & F_UPPER || nameless(t)) continue;
     if (titleRun > 0) {
       titleRun--;
       continue;
