@@ -37,7 +37,15 @@ export type DeliverOutcome =
   /** Its destination is disabled: nothing was sent, the alert waits in the dead letters until it is enabled. */
   | { status: "skipped"; disabled: string; reason: string }
   /** Put the job back for delayMs without using up an attempt. */
-  | { status: "defer"; delayMs: number; reason: string };
+  | { status: "defer"; kind: DeferKind; delayMs: number; reason: string };
+
+/**
+ * Why a delivery waits; metrics and logs key on this, `reason` is for people.
+ * rate_limited: the platform answered 429 (wait its Retry-After). paced: our own pacing has no slot for it yet
+ * (or the destination is paused after an earlier 429). thread_wait: a follow-up waits for its story's first
+ * post. lease_held: another attempt holds the send.
+ */
+export type DeferKind = "rate_limited" | "paced" | "thread_wait" | "lease_held";
 
 export class NoNotifierError extends Error {
   override name = "NoNotifierError";
@@ -74,7 +82,7 @@ export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Pro
     const t = await deps.deliveries.thread(alert.storyId, destination);
     if (t.state === "posted") thread = t.message;
     else if (t.state === "pending" && job.deferrals < (deps.maxThreadWaits ?? 30)) {
-      return { status: "defer", delayMs: deps.threadWaitMs ?? 500, reason: "waiting for the story's first alert to be posted" };
+      return { status: "defer", kind: "thread_wait", delayMs: deps.threadWaitMs ?? 500, reason: "waiting for the story's first alert to be posted" };
     } else if (t.state === "none") {
       // This channel never got the story's first alert (it subscribed later, or its threshold was higher):
       // this source opens the story here, and later ones thread under it.
@@ -91,7 +99,7 @@ export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Pro
   if (held?.state === "sent" || held?.state === "failed") return { status: "already_done", state: held.state };
   if (held?.state === "sending") {
     // A duplicate job, or our own earlier attempt that died mid-send: wait until its lease can have expired.
-    return { status: "defer", delayMs: leaseMs, reason: "another attempt holds the send" };
+    return { status: "defer", kind: "lease_held", delayMs: leaseMs, reason: "another attempt holds the send" };
   }
 
   let message: PostedMessage;
@@ -125,7 +133,7 @@ export async function deliverAlert(job: AlertDeliverJob, deps: DeliverDeps): Pro
     await deps.deliveries.release(alert.alertId, destination);
     if (err instanceof DeliveryError && err.kind === "rate_limited") {
       await deps.pacing?.rateLimited(destination, err);
-      return { status: "defer", delayMs: Math.max(err.retryAfterMs ?? 1_000, 100), reason: `rate limited by ${destination.platform}` };
+      return { status: "defer", kind: "rate_limited", delayMs: Math.max(err.retryAfterMs ?? 1_000, 100), reason: `rate limited by ${destination.platform}` };
     }
     throw err; // transient: BullMQ retries with backoff
   }

@@ -8,6 +8,7 @@ import type { Destination, Platform } from "../core/store.ts";
 /** The same shape as the deliver stage's "defer" outcome, so the stage can return it as is. */
 export interface PaceDefer {
   status: "defer";
+  kind: "paced";
   delayMs: number;
   reason: string;
 }
@@ -50,7 +51,7 @@ export function createDeliveryPacing(deps: DeliveryPacingDeps): DeliveryPacing {
       if (limits.length === 0) return undefined;
       const r = await deps.pacer.reserve(limits, { holder: paceHolderOf(alertId, destination) });
       if (r.ok) return undefined;
-      return { status: "defer", delayMs: r.waitMs, reason: `pacing sends to ${destination.platform} ${destination.channel}` };
+      return { status: "defer", kind: "paced", delayMs: r.waitMs, reason: `pacing sends to ${destination.platform} ${destination.channel}` };
     },
 
     async rateLimited(destination, err) {

@@ -118,7 +118,7 @@ export function createDeliverWorker(deps: DeliverDeps, opts: WorkerOptions): Wor
       else if (outcome.status === "already_done") opts.metrics?.delivery("duplicate_skipped", platform);
       else if (outcome.status === "skipped") opts.metrics?.delivery("dead_lettered", platform);
       else if (outcome.status === "permanent_failure") opts.metrics?.delivery("permanent_failure", platform);
-      else if (outcome.reason.startsWith("rate limited")) opts.metrics?.delivery("rate_limited", platform);
+      else if (outcome.kind === "rate_limited") opts.metrics?.delivery("rate_limited", platform);
       if (outcome.status === "defer") {
         if (payload.deferrals >= MAX_DEFERRALS) {
           const err = new UnrecoverableError(`gave up waiting after ${MAX_DEFERRALS} deferrals: ${outcome.reason}`);
@@ -126,7 +126,7 @@ export function createDeliverWorker(deps: DeliverDeps, opts: WorkerOptions): Wor
           opts.metrics?.delivery("dead_lettered", platform);
           throw err;
         }
-        opts.log.info({ jobId: job.id, delayMs: outcome.delayMs, reason: outcome.reason }, "delivery deferred");
+        opts.log.info({ jobId: job.id, kind: outcome.kind, delayMs: outcome.delayMs, reason: outcome.reason }, "delivery deferred");
         await job.updateData({ ...payload, deferrals: payload.deferrals + 1 });
         await job.moveToDelayed(Date.now() + outcome.delayMs, token);
         throw new DelayedError();

@@ -8,6 +8,7 @@ import { closeRedis, createRedisConnection } from "../../src/adapters/redis/conn
 import { loadConfig } from "../../src/config.ts";
 import type { AlertDeliverJob } from "../../src/contracts/jobs.ts";
 import { PermanentDeliveryError, RateLimitedError, TransientDeliveryError } from "../../src/core/delivery-errors.ts";
+import { deliveryJobId } from "../../src/pipeline/classify.ts";
 import { createRecordingNotifier, type RecordingNotifier } from "../helpers/recording-notifier.ts";
 
 const redisUrl = inject("redisUrl");
@@ -115,5 +116,32 @@ describe("delivery metrics", () => {
     // Queue depths come from the app's own queues.
     expect(sample(text, 'catalyst_queue_jobs{queue="alert-deliver",state="waiting"}')).toBe(0);
     expect(sample(text, 'catalyst_queue_jobs{queue="alert-deliver",state="failed"}')).toBe(2);
+  });
+
+  it("counts a 429 as rate_limited, and a follow-up waiting for its story's first post not at all", async () => {
+    const { app, metrics, notifier } = await start();
+    const opener = job(5);
+    const followUp: AlertDeliverJob = { ...job(6), destination: opener.destination, alert: { ...job(6).alert, storyId: opener.alert.storyId, followUp: true } };
+    // The classify stage marks the opener as on its way; the follow-up then waits (defers) until it is posted.
+    await app.deliveries.markThreadPending(opener.alert.storyId, opener.destination);
+    await app.queues.addDeliveries([followUp]);
+    const followUpId = deliveryJobId(followUp.alert.alertId, followUp.destination);
+    const deadline = Date.now() + 10_000;
+    while (((await app.queues.alertDeliver.getJob(followUpId))?.data.deferrals ?? 0) < 2) {
+      if (Date.now() > deadline) throw new Error("the follow-up never waited for its opener");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+
+    notifier.failNext(new RateLimitedError("slow down", 50));
+    await app.queues.addDeliveries([opener]);
+    await notifier.waitForSent(2);
+    await settled(app);
+    const text = await metrics.render();
+    expect(outcome(text, "rate_limited")).toBe(1);
+    expect(outcome(text, "sent")).toBe(2);
+    expect(notifier.sent.map((s) => [s.alert.alertId, s.thread?.messageId])).toEqual([
+      [opener.alert.alertId, undefined],
+      [followUp.alert.alertId, notifier.sent[0]?.message.messageId],
+    ]);
   });
 });
