@@ -68,6 +68,8 @@ const guidance: CatalystCase[] = [
   { name: "an annual outlook is guidance, not results", text: "Kering's annual revenue outlook was unchanged, the company said.", pairs: ["KER.PA/guidance"] },
   { name: "a profit target is guidance, not results", text: "NIO targets fourth-quarter profit as deliveries climb.", pairs: ["NIO/guidance"] },
   { name: "expects to reach break-even", text: "Lucid Group said it expects to reach break-even in 2027.", pairs: ["LCID/guidance"] },
+  { name: "reports on a weekday is a results date", text: "Toyota fell 2%, while Honda, which reports on Friday, rose 1%.", pairs: ["HMC/earnings"] },
+  { name: "a broker's target on the ADRs", text: "Baidu shares rose 3% on Tuesday.\nMorgan Stanley analysts raised their price target on the ADRs to $150.", pairs: ["BIDU/analyst"] },
   { name: "expects income", text: "Allstate expects net investment income to rise about 3% next year.", pairs: ["ALL/guidance"] },
 ];
 
