@@ -83,6 +83,7 @@ const phrasings: CatalystCase[] = [
   { name: "an upgraded chip is no rating change", text: "MediaTek announced a chipset with an upgraded neural processing unit.", pairs: [], notArticle: ["analyst"] },
   { name: "a broker's upgrade still counts", text: "Jefferies upgraded MediaTek to buy from hold.", pairs: ["2454.TW/analyst"] },
   { name: "money added to a planned investment", text: "Hyundai Motor said it would add $5 billion to its planned investment in the United States.", pairs: ["005380.KS/capex"] },
+  { name: "launching a share sale is no product launch", text: "Adani Enterprises launches Rs 15,000 crore share sale to fund airports.", pairs: ["ADANIENT.NS/capital_raise"], notArticle: ["product"] },
   { name: "adjusted operating income", text: "Siemens said adjusted operating income came to 2.9 billion euros.", pairs: ["SIE.DE/earnings"] },
   { name: "swung to a profit", text: "Renault swung to a net profit in the second quarter.", pairs: ["RNO.PA/earnings"] },
   { name: "forecast a rise several words before the figure", text: "Danone forecast a low-single-digit rise in organic sales this year.", pairs: ["BN.PA/guidance"] },

@@ -9,7 +9,7 @@ import { CATALYST_SLUGS } from "../catalysts.ts";
  *   a leading "=" turns that off ("=results" does not match "result");
  * - ".." skips up to 2 tokens, "..N" up to N tokens (never across a clause);
  * - "<money>" matches an amount ($3.2, US$5, 9 billion);
- * - "!a|b" (last element only) requires that none of the next 2 tokens is a or b.
+ * - "!a|b" (last element only) requires that none of the next 4 tokens is a or b.
  * Where several cues could start at a word, the longest match wins, then the one naming more words; a
  * word a cue matched (not one it skipped in a gap) cannot be part of another cue.
  */

@@ -16,6 +16,9 @@ export interface Compiled<T> {
   payload: T;
 }
 
+/** How many tokens a "!a|b" element looks ahead: "launches Rs 15,000 crore share sale" is no product launch. */
+const NOT_NEXT_WINDOW = 4;
+
 export const AMOUNT_WORDS: ReadonlySet<string> = new Set(["billion", "million", "trillion", "bn", "mln", "m", "b", "yuan", "dollars", "euros", "hk", "usd"]);
 
 /** Regular inflections of a word, for patterns: buyback -> buybacks; acquire -> acquired, acquiring; cut -> cutting. */
@@ -170,7 +173,7 @@ export function matchFrom(tokens: readonly Token[], at: number, limit: number, e
       return -1;
     }
     case E_NOT_NEXT: {
-      for (let j = at; j < at + 2 && j < limit; j++) if (tokens[j]!.kid >= 0 && e.forms.has(tokens[j]!.key)) return -1;
+      for (let j = at; j < at + NOT_NEXT_WINDOW && j < limit; j++) if (tokens[j]!.kid >= 0 && e.forms.has(tokens[j]!.key)) return -1;
       return matchFrom(tokens, at, limit, elements, k + 1);
     }
     case E_MONEY: {
