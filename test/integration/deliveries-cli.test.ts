@@ -3,21 +3,21 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp, type App } from "../../src/app.ts";
 import { run } from "../../src/cli/deliveries.ts";
-import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { AlertDeliverJob } from "../../src/contracts/jobs.ts";
 import type { Destination } from "../../src/core/store.ts";
 import { startFakeSlackApi, type FakeSlackApi } from "../fakes/fake-slack-api.ts";
+import { useRedisScope } from "../helpers/redis-scope.ts";
 
-const redisUrl = inject("redisUrl");
+const scope = useRedisScope("t-dlvcli");
+const redisUrl = scope.url;
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 let app: App | undefined;
 let slack: FakeSlackApi | undefined;
-let prefix = "";
 
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -28,14 +28,10 @@ afterEach(async () => {
   await slack?.close();
   app = undefined;
   slack = undefined;
-  const redis = createRedisConnection(redisUrl, { name: "test-cleanup" });
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await closeRedis(redis);
 });
 
 async function startBot(extra: Record<string, string> = {}): Promise<{ app: App; fake: FakeSlackApi; env: Record<string, string> }> {
-  prefix = `t-dlvcli-${randomUUID()}`;
+  const prefix = scope.prefix;
   const fake = await startFakeSlackApi();
   const env = {
     REDIS_URL: redisUrl,
@@ -246,7 +242,7 @@ describe("deliveries command", () => {
   });
 
   it("runs as `catalyst-bot deliveries` and says what to do with an unknown id", async () => {
-    prefix = `t-dlvcli-${randomUUID()}`;
+    const prefix = scope.prefix;
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli.ts", "deliveries", "list"], {
       cwd: ROOT,
       env: { ...process.env, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: "silent" },

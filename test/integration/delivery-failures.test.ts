@@ -3,10 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import { pino } from "pino";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.ts";
 import { createDiscordNotifier } from "../../src/adapters/discord/notifier.ts";
-import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
 import { createRedisDeadLetterStore, deadLetterId } from "../../src/adapters/redis/destinations.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { AlertDeliverJob } from "../../src/contracts/jobs.ts";
@@ -16,12 +15,13 @@ import type { Destination } from "../../src/core/store.ts";
 import { startFakeDiscord, type FakeDiscordApi } from "../fakes/fake-discord-api.ts";
 import { startFakeSlackApi, type FakeSlackApi } from "../fakes/fake-slack-api.ts";
 import { createRecordingNotifier } from "../helpers/recording-notifier.ts";
+import { useRedisScope } from "../helpers/redis-scope.ts";
 
-const redisUrl = inject("redisUrl");
+const scope = useRedisScope("t-dlvfail");
+const redisUrl = scope.url;
 
 interface Run {
   app: App;
-  prefix: string;
   logs: string[];
 }
 const runs: Run[] = [];
@@ -29,25 +29,21 @@ let slack: FakeSlackApi | undefined;
 let discord: FakeDiscordApi | undefined;
 
 async function start(env: Record<string, string> = {}, notifiers: Notifier[] = []): Promise<Run> {
-  const prefix = `t-dlvfail-${randomUUID()}`;
+  const prefix = scope.newPrefix();
   const logs: string[] = [];
   const log = pino({ level: "info" }, new Writable({ write: (chunk: Buffer, _enc, done) => (logs.push(chunk.toString()), done()) }));
   const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, LOG_LEVEL: "info", CONSOLE_ALERTS: "false", DELIVERY_BACKOFF_MS: "20", ...env });
   const app = await createApp({ config, redisUrl, roles: ["deliverer"], log, notifiers });
   await app.start();
-  const run = { app, prefix, logs };
+  const run = { app, logs };
   runs.push(run);
   return run;
 }
 
 afterEach(async () => {
-  for (const { app, prefix } of runs.splice(0)) {
+  for (const { app } of runs.splice(0)) {
     await app.queues.alertDeliver.obliterate({ force: true });
     await app.stop();
-    const redis = createRedisConnection(redisUrl, { name: "test-cleanup" });
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await closeRedis(redis);
   }
   await slack?.close();
   await discord?.close();
@@ -229,24 +225,16 @@ describe("transient failures", () => {
 
 describe("dead letters", () => {
   it("a destination that stays disabled keeps its newest skipped alerts only, and never pushes out other destinations' dead letters", async () => {
-    const prefix = `t-dlvfail-${randomUUID()}`;
-    const redis = createRedisConnection(redisUrl, { name: "test-dead-letters" });
-    try {
-      const store = createRedisDeadLetterStore({ redis, prefix, maxDeadLetters: 8, maxSkippedPerDestination: 3 });
-      const gaveUp = job(0, dest("C-flaky"));
-      await store.record(gaveUp, { kind: "failed", error: "HTTP 503", code: "503", attempts: 8 });
-      const skipped = Array.from({ length: 10 }, (_, i) => job(i + 1, dest("C-gone")));
-      for (const j of skipped) await store.record(j, { kind: "skipped", error: "disabled", attempts: 0 });
-      const left = await store.list();
-      expect(left.map((l) => l.alertId)).toEqual([...skipped.slice(-3).reverse(), gaveUp].map((j) => j.alert.alertId));
-      // Once retried (removed), a skipped alert no longer counts against its destination's share.
-      expect(await store.remove(deadLetterId(skipped[9]?.alert.alertId ?? "", dest("C-gone")))).toBe(true);
-      await store.record(job(20, dest("C-gone")), { kind: "skipped", error: "disabled", attempts: 0 });
-      expect((await store.list()).filter((l) => l.destination.channel === "C-gone")).toHaveLength(3);
-    } finally {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      await closeRedis(redis);
-    }
+    const store = createRedisDeadLetterStore({ redis: scope.redis, prefix: scope.prefix, maxDeadLetters: 8, maxSkippedPerDestination: 3 });
+    const gaveUp = job(0, dest("C-flaky"));
+    await store.record(gaveUp, { kind: "failed", error: "HTTP 503", code: "503", attempts: 8 });
+    const skipped = Array.from({ length: 10 }, (_, i) => job(i + 1, dest("C-gone")));
+    for (const j of skipped) await store.record(j, { kind: "skipped", error: "disabled", attempts: 0 });
+    const left = await store.list();
+    expect(left.map((l) => l.alertId)).toEqual([...skipped.slice(-3).reverse(), gaveUp].map((j) => j.alert.alertId));
+    // Once retried (removed), a skipped alert no longer counts against its destination's share.
+    expect(await store.remove(deadLetterId(skipped[9]?.alert.alertId ?? "", dest("C-gone")))).toBe(true);
+    await store.record(job(20, dest("C-gone")), { kind: "skipped", error: "disabled", attempts: 0 });
+    expect((await store.list()).filter((l) => l.destination.channel === "C-gone")).toHaveLength(3);
   });
 });

@@ -1,8 +1,7 @@
 // The Redis pacer on the real Redis: slots in Redis time, shared by several connections ("processes"), and 429 pauses per key.
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, inject, vi } from "vitest";
-import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
+import { beforeEach, describe, expect, it, inject, vi } from "vitest";
 import { createPacer, PaceRuleError, type Pacer, type Reservation } from "../../src/adapters/redis/pacer.ts";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -12,17 +11,15 @@ import { PACE_RULES, paceLimitsFor, type PaceLimit, type PaceRule } from "../../
 import type { Destination } from "../../src/core/store.ts";
 import { createDeliveryPacing } from "../../src/pipeline/pace-job.ts";
 import { startFakeSlackApi } from "../fakes/fake-slack-api.ts";
+import { useRedisScope } from "../helpers/redis-scope.ts";
 
-const connections: Redis[] = [];
+const scope = useRedisScope("test-pacer");
 let redis: Redis;
 let prefix: string;
 let pacer: Pacer;
 
-function connect(name: string): Redis {
-  const c = createRedisConnection(inject("redisUrl"), { name });
-  connections.push(c);
-  return c;
-}
+/** Another connection, as another process would have. */
+const connect = (name: string): Redis => scope.connect(name);
 
 async function redisNow(): Promise<number> {
   const [s, us] = await redis.time();
@@ -41,19 +38,10 @@ function fitsRule(times: readonly number[], rule: PaceRule): boolean {
 const slack = (channel: string): Destination => ({ platform: "slack", tenant: "T1", channel });
 const discord = (channel: string): Destination => ({ platform: "discord", tenant: "G1", channel });
 
-beforeAll(() => {
-  redis = connect("test-pacer");
-});
-afterAll(async () => {
-  await Promise.all(connections.map((c) => closeRedis(c)));
-});
 beforeEach(() => {
-  prefix = `test-pacer-${randomUUID()}`;
+  redis = scope.redis;
+  prefix = scope.prefix;
   pacer = createPacer({ redis, prefix });
-});
-afterEach(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
 });
 
 describe("a Slack channel", () => {

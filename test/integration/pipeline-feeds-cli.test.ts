@@ -1,25 +1,20 @@
 // `catalyst-bot feeds add|list|remove|enable` against the real Redis and a local feed server.
-import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { run } from "../../src/cli/feeds.ts";
-import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
 import { createRedisFeedStore } from "../../src/adapters/redis/feeds.ts";
 import { feedIdFor } from "../../src/contracts/feeds-file.ts";
 import { createPipelineQueues } from "../../src/pipeline/queues.ts";
 import { startFeedServer, type FeedServer } from "../helpers/feed-server.ts";
+import { useRedisScope } from "../helpers/redis-scope.ts";
 
-const redisUrl = inject("redisUrl");
+const scope = useRedisScope("t-feedscli");
+const redisUrl = scope.url;
 const RSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>http://t.test/</link><description>d</description><item><title>One</title><link>http://t.test/1</link></item></channel></rss>`;
 
 let server: FeedServer | undefined;
-let prefix = "";
 afterEach(async () => {
   vi.restoreAllMocks();
   await server?.close();
-  const redis = createRedisConnection(redisUrl, { name: "test-cleanup" });
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await closeRedis(redis);
 });
 
 async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
@@ -40,7 +35,7 @@ describe("feeds command", () => {
   it("adds a feed with a scheduler, lists it with its health, refuses a private address unless allowed, and removes it", async () => {
     server = await startFeedServer();
     server.setFeed("/rss.xml", RSS);
-    prefix = `t-${randomUUID()}`;
+    const prefix = scope.prefix;
     const env = { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: "silent" };
     const url = server.urlFor("/rss.xml");
 
@@ -53,8 +48,8 @@ describe("feeds command", () => {
     expect(added.code).toBe(0);
     expect(added.out).toContain("1 items");
 
-    const redis = createRedisConnection(redisUrl, { name: "test" });
-    const queueConn = createRedisConnection(redisUrl, { name: "test-q", forWorker: true });
+    const redis = scope.redis;
+    const queueConn = scope.connect("test-q", { forWorker: true });
     const queues = createPipelineQueues(queueConn, prefix);
     const store = createRedisFeedStore({ redis, prefix, maxFailures: 10, backoffMaxMs: 3_600_000 });
     try {
@@ -73,7 +68,6 @@ describe("feeds command", () => {
       expect((await cli(["remove", url], env)).code).toBe(1);
     } finally {
       await queues.close();
-      await Promise.all([closeRedis(redis), closeRedis(queueConn)]);
     }
   });
 });

@@ -1,38 +1,35 @@
 // What the deliver worker counts into /metrics on the real Redis: each delivery outcome by platform, and the poll-to-delivery latency.
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.ts";
 import { createMetrics, type Metrics } from "../../src/adapters/metrics.ts";
-import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { AlertDeliverJob } from "../../src/contracts/jobs.ts";
 import { PermanentDeliveryError, RateLimitedError, TransientDeliveryError } from "../../src/core/delivery-errors.ts";
 import { deliveryJobId } from "../../src/pipeline/classify.ts";
 import { createRecordingNotifier, type RecordingNotifier } from "../helpers/recording-notifier.ts";
+import { useRedisScope } from "../helpers/redis-scope.ts";
 
-const redisUrl = inject("redisUrl");
-const runs: Array<{ app: App; prefix: string }> = [];
+const scope = useRedisScope("t-metrics");
+const redisUrl = scope.url;
+const runs: App[] = [];
 
 async function start(): Promise<{ app: App; metrics: Metrics; notifier: RecordingNotifier }> {
-  const prefix = `t-metrics-${randomUUID()}`;
+  const prefix = scope.newPrefix();
   const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, CONSOLE_ALERTS: "false", DELIVERY_MAX_ATTEMPTS: "2", DELIVERY_BACKOFF_MS: "20" });
   const notifier = createRecordingNotifier("discord");
   const metrics = createMetrics({ defaultMetrics: false });
   const app = await createApp({ config, redisUrl, roles: ["deliverer"], log: pino({ level: "silent" }), notifiers: [notifier], metrics });
   await app.start();
-  runs.push({ app, prefix });
+  runs.push(app);
   return { app, metrics, notifier };
 }
 
 afterEach(async () => {
-  for (const { app, prefix } of runs.splice(0)) {
+  for (const app of runs.splice(0)) {
     await app.queues.alertDeliver.obliterate({ force: true });
     await app.stop();
-    const redis = createRedisConnection(redisUrl, { name: "test-cleanup" });
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await closeRedis(redis);
   }
 });
 

@@ -1,9 +1,6 @@
 // The Redis stores the pipeline writes: timeline, seen-set, stories, feeds and delivery records, on the real Redis.
-import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
-import { createRedisConnection, closeRedis } from "../../src/adapters/redis/connection.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createRedisTimelineStore } from "../../src/adapters/redis/timeline.ts";
 import { createRedisSeenStore } from "../../src/adapters/redis/seen.ts";
 import { createRedisStoryStore } from "../../src/adapters/redis/stories.ts";
@@ -11,19 +8,15 @@ import { createRedisFeedStore } from "../../src/adapters/redis/feeds.ts";
 import { createRedisDeliveryStore } from "../../src/adapters/redis/deliveries.ts";
 import { feedIdFor } from "../../src/contracts/feeds-file.ts";
 import type { TimelineEntry } from "../../src/core/store.ts";
+import { useRedisScope } from "../helpers/redis-scope.ts";
 
+const scope = useRedisScope("t-stores");
 let redis: Redis;
 let prefix: string;
 
-beforeAll(() => {
-  redis = createRedisConnection(inject("redisUrl"), { name: "test-stores" });
-});
-afterAll(async () => {
-  await closeRedis(redis);
-});
-afterEach(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
+beforeEach(() => {
+  redis = scope.redis;
+  prefix = scope.prefix;
 });
 
 function entry(over: Partial<TimelineEntry>): TimelineEntry {
@@ -42,7 +35,6 @@ function entry(over: Partial<TimelineEntry>): TimelineEntry {
 
 describe("timeline store", () => {
   it("returns a ticker's entries newest first, since a date, without duplicates from a retried add", async () => {
-    prefix = `t-${randomUUID()}`;
     const now = Date.parse("2026-03-10T12:00:00Z");
     const store = createRedisTimelineStore({ redis, prefix, retentionDays: 30, now: () => now });
     const hours = (h: number) => new Date(now - h * 3_600_000).toISOString();
@@ -59,7 +51,6 @@ describe("timeline store", () => {
   });
 
   it("forgets entries older than the retention", async () => {
-    prefix = `t-${randomUUID()}`;
     let now = Date.parse("2026-03-10T12:00:00Z");
     const store = createRedisTimelineStore({ redis, prefix, retentionDays: 2, now: () => now });
     await store.add(entry({ articleId: "a", at: new Date(now - 3_600_000).toISOString() }));
@@ -72,7 +63,6 @@ describe("timeline store", () => {
 
 describe("seen store", () => {
   it("lets an item through once, by link or by guid, and remembers it for a new store on the same Redis", async () => {
-    prefix = `t-${randomUUID()}`;
     const seen = createRedisSeenStore({ redis, prefix, retentionDays: 30 });
     expect(await seen.claim([["link:a", "guid:f1:1"], ["link:b"]])).toEqual([true, true]);
     // Same link, another feed's guid (the same article in two feeds); same guid, rewritten link.
@@ -82,7 +72,6 @@ describe("seen store", () => {
   });
 
   it("lets exactly one of two concurrent claims of the same item through", async () => {
-    prefix = `t-${randomUUID()}`;
     const seen = createRedisSeenStore({ redis, prefix, retentionDays: 30 });
     const results = await Promise.all(Array.from({ length: 10 }, () => seen.claim([["link:x", "guid:g"]])));
     expect(results.flat().filter(Boolean)).toHaveLength(1);
@@ -91,7 +80,6 @@ describe("seen store", () => {
 
 describe("story store", () => {
   it("opens a story with the first article; later ones in the window join; a retried opener stays the opener", async () => {
-    prefix = `t-${randomUUID()}`;
     const stories = createRedisStoryStore({ redis, prefix, windowHours: 48 });
     const t0 = Date.now();
     const subject = { ticker: "AAPL", catalyst: "buyback" as const };
@@ -108,7 +96,6 @@ describe("story store", () => {
   });
 
   it("concurrent first articles open exactly one story", async () => {
-    prefix = `t-${randomUUID()}`;
     const stories = createRedisStoryStore({ redis, prefix, windowHours: 48 });
     const t0 = Date.now();
     const ds = await Promise.all(Array.from({ length: 8 }, (_, i) => stories.attach({ ticker: "NVDA", catalyst: "earnings" }, { articleId: `n${i}`, at: t0 })));
@@ -119,7 +106,6 @@ describe("story store", () => {
 
 describe("feed store", () => {
   it("keeps run-time feeds through a config sync, backs off doubling to a cap, disables after the limit, keeps validators on 304", async () => {
-    prefix = `t-${randomUUID()}`;
     let now = Date.parse("2026-03-10T12:00:00Z");
     const store = createRedisFeedStore({ redis, prefix, maxFailures: 3, backoffMaxMs: 250_000, now: () => now });
     const def = (url: string, origin: "config" | "runtime") => ({ id: feedIdFor(url), url, name: url, intervalSeconds: 60, enabled: true, origin, addedAt: new Date(now).toISOString() });
@@ -155,7 +141,6 @@ describe("feed store", () => {
 
 describe("delivery store", () => {
   it("claims a delivery once, refuses a second claim after sending, and tracks a story's thread per destination", async () => {
-    prefix = `t-${randomUUID()}`;
     const store = createRedisDeliveryStore({ redis, prefix, retentionDays: 7 });
     const dest = { platform: "slack" as const, tenant: "T1", channel: "C1" };
     const other = { ...dest, channel: "C2" };

@@ -1,30 +1,18 @@
 // The Redis subscription store on the real Redis: tenancy, merging rules, the ticker indexes and atomic updates.
-import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, inject } from "vitest";
-import { closeRedis, createRedisConnection } from "../../src/adapters/redis/connection.ts";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRedisSubscriptionStore, type RedisSubscriptionStore } from "../../src/adapters/redis/subscriptions.ts";
 import type { CatalystSlug } from "../../src/core/catalysts.ts";
 import type { Destination, Subscription } from "../../src/core/store.ts";
+import { useRedisScope } from "../helpers/redis-scope.ts";
 
-let redis: Redis;
-let prefix: string;
+const scope = useRedisScope("test-subs");
 let store: RedisSubscriptionStore;
 
-beforeAll(() => {
-  redis = createRedisConnection(inject("redisUrl"), { name: "test-subscriptions" });
-});
-afterAll(async () => {
-  await closeRedis(redis);
-});
 beforeEach(() => {
-  prefix = `test-subs-${randomUUID()}`;
-  store = createRedisSubscriptionStore(redis, prefix);
+  store = createRedisSubscriptionStore(scope.redis, scope.prefix);
 });
 afterEach(async () => {
   await store.close();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
 });
 
 const teamA: Destination = { platform: "slack", tenant: "T_A", channel: "C1" };
@@ -90,7 +78,7 @@ describe("redis subscription store", () => {
     expect(await store.remove(teamA, { catalysts: ["dividend"] })).toBe(1);
     expect(await store.forTicker("BABA")).toEqual([]);
     // Nothing is left behind in the index sets.
-    expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+    expect(await scope.redis.keys(`${scope.prefix}:*`)).toEqual([]);
   });
 
   it("leaves an every-catalyst subscription alone when asked to drop single catalysts (the caller spells out the rest)", async () => {
