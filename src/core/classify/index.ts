@@ -481,7 +481,7 @@ function previousSubject(s: State, sent: number): Company | undefined {
   return sent > 3 ? articleSubject(s) : undefined;
 }
 
-const RELATION_WORDS = new Set(["to", "of", "for", "with", "from", "like", "including"]);
+const RELATION_WORDS = new Set(["to", "of", "for", "with", "from", "like", "including", "in", "by"]);
 const APPOSITIVE_OPENERS = new Set(["a", "an", "the", "its", "which", "whose"]);
 
 /** ", a key supplier to Nvidia," : a company named inside an appositive after a relation word. */
@@ -489,7 +489,7 @@ function inAppositive(tokens: readonly Token[], m: Mention): boolean {
   const before = tokens[m.first - 1];
   if (!before || !RELATION_WORDS.has(before.key)) return false;
   let open = -1;
-  for (let k = m.first - 2; k >= Math.max(0, m.first - 8); k--) {
+  for (let k = m.first - 2; k >= Math.max(0, m.first - 12); k--) {
     const t = tokens[k]!;
     if (t.sent !== m.sent) break;
     if (t.raw === ",") {
