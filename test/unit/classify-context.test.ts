@@ -98,6 +98,9 @@ const phrasings: CatalystCase[] = [
   { name: "paying from existing credit lines raises nothing", text: "Novartis will fund the deal from cash and existing credit lines.", pairs: [] },
   { name: "a new credit line still counts", text: "Novartis signed a new $5 billion credit facility with a group of banks.", pairs: ["NVS/capital_raise"] },
   { name: "appointing a compliance monitor is no management change", text: "Adani Green will pay a penalty and appoint an independent compliance monitor.", pairs: ["ADANIGREEN.NS/regulation"], notArticle: ["management"] },
+  { name: "a buyback left unchanged is no buyback news", text: "Unilever tops estimates; buyback left unchanged.", pairs: ["UL/earnings"] },
+  { name: "a dividend kept unchanged", text: "Unilever kept its quarterly dividend unchanged.", pairs: [] },
+  { name: "convertible senior notes", text: "Rivian announced a proposed offering of $1.25 billion of green convertible senior notes.", pairs: ["RIVN/capital_raise"] },
   { name: "adjusted operating income", text: "Siemens said adjusted operating income came to 2.9 billion euros.", pairs: ["SIE.DE/earnings"] },
   { name: "swung to a profit", text: "Renault swung to a net profit in the second quarter.", pairs: ["RNO.PA/earnings"] },
   { name: "forecast a rise several words before the figure", text: "Danone forecast a low-single-digit rise in organic sales this year.", pairs: ["BN.PA/guidance"] },
@@ -112,6 +115,14 @@ const relatives: CatalystCase[] = [
   { name: "a two-party cue still takes its object", text: "Danone, which agreed to buy a stake in Nestle last week, reports results on Friday.", pairs: ["BN.PA/earnings", "BN.PA/m_and_a", "NESN.SW/m_and_a"] },
 ];
 
+// A bank or broker is a quoted source when its verb follows it; when it does something itself, it is a ticker.
+const banks: CatalystCase[] = [
+  { name: "a bank topping estimates is its own news", text: "Citigroup tops estimates as costs fall.", pairs: ["C/earnings"] },
+  { name: "a broker upgrading on a weekday is a source", text: "Goldman Sachs on Tuesday upgraded Alibaba to buy.", pairs: ["BABA/analyst"] },
+  { name: "analysts led by someone are a source, and their forecast no event", text: "JPMorgan analysts led by Alex Yao said Tencent would raise its dividend.", pairs: [] },
+  { name: "analysts reporting what happened", text: "Analysts said Tencent raised its dividend by 20% on Wednesday.", pairs: ["0700.HK/dividend"] },
+];
+
 describe("classifier context", () => {
   describeCases(
     [
@@ -122,6 +133,7 @@ describe("classifier context", () => {
       ["guidance phrasings", guidance],
       ["relative clauses", relatives],
       ["phrasings", phrasings],
+      ["banks as sources or subjects", banks],
     ],
     run,
   );

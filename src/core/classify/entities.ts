@@ -134,6 +134,8 @@ export function symbolFor(code: string, suffix: string): string {
 }
 
 const OWN_NEWS_PRONOUNS = new Set(["it", "its", "it's", "they", "their"]);
+/** Lower-case words that may stand between a quoted bank or broker and its verb ("X on Tuesday upgraded", "X analysts led by Y said"). */
+const BETWEEN_SOURCE_AND_VERB = new Set(["on", "also", "now", "last", "this", "earlier", "previously", "recently", "has", "have", "had", "led", "by", "and", "in", "a"]);
 
 const LISTING_CODE = /^[0-9A-Z][0-9A-Z-]*\.[A-Z]{1,3}$/;
 
@@ -348,6 +350,9 @@ function isSource(index: EntityIndex, tokens: readonly Token[], m: Mention): boo
         for (let k = j + 1; k < Math.min(tokens.length, j + 5) && tokens[k]!.sent === m.sent; k++) if (OWN_NEWS_PRONOUNS.has(tokens[k]!.key)) return false;
       }
       if (index.sourceListAfter.has(t.key) || index.sourceAfter.has(t.key)) return true;
+      // Only names, dates and "analysts led by" stand between a source and its verb: in "Citigroup tops
+      // estimates" the bank is the subject of its own news.
+      if (t.kind === K_WORD && !(t.flags & F_CAP) && !BETWEEN_SOURCE_AND_VERB.has(t.key)) break;
     }
     if (m.first > 0) {
       const prev = tokens[m.first - 1]!;

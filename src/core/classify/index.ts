@@ -660,6 +660,7 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
     const clause = tokens[cue.first]!.clause;
     const sent = tokens[cue.first]!.sent;
     if (((years[clause]! & 3) === 1 && datedOld(tokens, cue, oldYears)) || lookingBack[sent] || questions[sent]) continue;
+    if (cue.slug !== "analyst" && analystsPredict(tokens, tok.sentences[sent]!.first, cue)) continue;
     const verdict = judge(c, s, cue, runStart[clause]!, runEnd[clause]!);
     if (verdict < 0) continue;
     if (MARKET_LEVEL_CATALYSTS.has(cue.slug)) {
@@ -735,6 +736,20 @@ function datedOld(tokens: readonly Token[], cue: CueHit, oldYears: readonly numb
 
 /** Words that make a year the term of a comparison ("since 2021") or a modifier ("the 2023 collapse"), not the event's date. */
 const COMPARED = new Set(["since", "than", "versus", "vs", "the", "a", "its", "their", "his", "her", "this", "that"]);
+
+/** "JPMorgan analysts said Tencent would raise its dividend": what analysts think a company will do is no event. */
+function analystsPredict(tokens: readonly Token[], sentFirst: number, cue: CueHit): boolean {
+  let analysts = false;
+  for (let k = sentFirst; k < cue.first; k++) {
+    const key = tokens[k]!.key;
+    if (ANALYSTS.has(key)) analysts = true;
+    else if (analysts && MODALS.has(key)) return true;
+  }
+  return false;
+}
+
+const ANALYSTS = new Set(["analyst", "analysts", "strategist", "strategists", "economist", "economists", "brokers", "brokerages"]);
+const MODALS = new Set(["would", "could", "may", "might", "should", "will"]);
 
 function commaBetween(tokens: readonly Token[], from: number, to: number): boolean {
   for (let k = from; k < to; k++) if (tokens[k]!.raw === ",") return true;
