@@ -26,6 +26,8 @@ const oldYears: CatalystCase[] = [
 // An ambiguous name needs a corporate cue; a suffix set off by a comma is one.
 const suffixes: CatalystCase[] = [
   { name: "an ambiguous name with ', Inc.'", text: "Waste Management, Inc. raised its quarterly dividend by 10%.", pairs: ["WM/dividend"] },
+  { name: "one corporate cue settles every mention of the name", text: "Orange said it had completed its purchase of the rest of a Spanish operator. Orange shares rose 1% in Paris.", pairs: ["ORA.PA/m_and_a"] },
+  { name: "without any cue the colour stays a colour", text: "Orange said it had completed its purchase of the rest of a Spanish operator.", pairs: [] },
   { name: "the same name with no cue stays unresolved", text: "Waste management rules tightened, and the city raised its quarterly dividend to residents.", pairs: [] },
 ];
 

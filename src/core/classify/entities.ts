@@ -286,12 +286,15 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
 function resolve(index: EntityIndex, tokens: readonly Token[], found: Mention[]): Mention[] {
   const named = new Set<Company>();
   for (const m of found) if (m.company && m.how !== M_BARE && m.how !== M_WEAK) named.add(m.company);
+  // "Orange shares rose" settles every other "Orange" of the article too.
+  for (const m of found) {
+    const cands = m.candidates;
+    if (m.how === M_AMBIGUOUS && cands?.length === 1 && !named.has(cands[0]!) && hasCorporateCue(index, tokens, m)) named.add(cands[0]!);
+  }
   const out: Mention[] = [];
   for (const m of found) {
     if (m.how === M_AMBIGUOUS) {
-      const cands = m.candidates ?? [];
-      let pick = cands.find((c) => named.has(c));
-      if (!pick && cands.length === 1 && hasCorporateCue(index, tokens, m)) pick = cands[0];
+      const pick = (m.candidates ?? []).find((c) => named.has(c));
       if (!pick) continue;
       m.company = pick;
     } else if (m.how === M_BARE && m.company && tokens[m.first]!.raw.length === 2 && !named.has(m.company)) {
