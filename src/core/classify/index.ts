@@ -272,15 +272,17 @@ interface State {
 function groupOf(s: State, at: number): number[] {
   const { mentions, tok } = s;
   const out = [at];
-  for (let j = at - 1; j >= 0 && linked(s.c, tok.tokens, mentions[j]!, mentions[j + 1]!); j--) out.unshift(j);
-  for (let j = at + 1; j < mentions.length && linked(s.c, tok.tokens, mentions[j - 1]!, mentions[j]!); j++) out.push(j);
+  for (let j = at - 1; j >= 0 && linked(s, mentions[j]!, mentions[j + 1]!); j--) out.unshift(j);
+  for (let j = at + 1; j < mentions.length && linked(s, mentions[j - 1]!, mentions[j]!); j++) out.push(j);
   return out;
 }
 
-function linked(c: Compiled, tokens: readonly Token[], a: Mention, b: Mention): boolean {
+function linked(s: State, a: Mention, b: Mention): boolean {
+  const tokens = s.tok.tokens;
   if (a.sent !== b.sent) return false;
-  for (let k = a.end; k < b.first; k++) if (!isConnective(c, tokens[k]!)) return false;
-  return true;
+  for (let k = a.end; k < b.first; k++) if (!isConnective(s.c, tokens[k]!)) return false;
+  // "Despite the buyback at Apple, Microsoft raised ...": the comma closes the concession, not a list.
+  return !s.markers.some((m) => m.kind === CONCESS && m.clause === a.clause && m.first < a.first && !commaBetween(tokens, m.end, a.first));
 }
 
 const usable = (m: Mention): boolean => !m.source && m.how !== M_WEAK;
@@ -656,7 +658,8 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
     if (last && (last.raw === "?" || last.raw === "？")) questions[k] = 1;
   });
 
-  for (const cue of cues) {
+  for (const found of cues) {
+    const cue = investsInFirm(s, found) ? { ...found, slug: "m_and_a" as const } : found;
     const clause = tokens[cue.first]!.clause;
     const sent = tokens[cue.first]!.sent;
     if (((years[clause]! & 3) === 1 && datedOld(tokens, cue, oldYears)) || lookingBack[sent] || questions[sent]) continue;
@@ -736,6 +739,18 @@ function datedOld(tokens: readonly Token[], cue: CueHit, oldYears: readonly numb
 
 /** Words that make a year the term of a comparison ("since 2021") or a modifier ("the 2023 collapse"), not the event's date. */
 const COMPARED = new Set(["since", "than", "versus", "vs", "the", "a", "its", "their", "his", "her", "this", "that"]);
+
+/** "Amazon will invest $4 billion in Anthropic": money put into a named firm buys a stake in it (not capex). */
+function investsInFirm(s: State, cue: CueHit): boolean {
+  if (cue.slug !== "capex" || !s.tok.tokens[cue.first]!.key.startsWith("invest")) return false;
+  const tokens = s.tok.tokens;
+  let at = cue.end;
+  while (at < tokens.length && AMOUNT_WORDS.has(tokens[at]!.key)) at++;
+  if (tokens[at]?.key !== "in") return false;
+  at++;
+  if (tokens[at]?.key === "the") at++;
+  return s.mentions.some((m) => m.first === at && !m.person && (m.company !== undefined || m.how !== M_CUE));
+}
 
 /** "JPMorgan analysts said Tencent would raise its dividend": what analysts think a company will do is no event. */
 function analystsPredict(tokens: readonly Token[], sentFirst: number, cue: CueHit): boolean {
