@@ -101,6 +101,7 @@ export const W_RELATIVE = 32;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const SEEN_SLOTS = 1 << 14;
+const KEY_CACHE_MAX = 20_000;
 const MAX_KEPT_BUFFER = 1 << 20;
 
 /**
@@ -112,6 +113,7 @@ const MAX_KEPT_BUFFER = 1 << 20;
 export class Vocab {
   readonly words: string[] = [];
   private readonly ids = new Map<string, number>();
+  private readonly keys = new Map<string, string>();
   /** By id: W_ bits. */
   readonly bits: number[] = [];
   private seenUsed = false;
@@ -150,6 +152,23 @@ export class Vocab {
 
   idOf(word: string): number {
     return this.ids.get(word) ?? -1;
+  }
+
+  /**
+   * keyOf with a cache: lower-casing a slice of a two-byte string (any text with a curly quote) is a slow
+   * runtime call in V8, and news repeats its capitalised words. Only short words are kept: V8 copies
+   * them out of the article, where a longer slice would keep the whole article alive in the cache.
+   */
+  keyOf(raw: string, dotted: boolean): string {
+    let key = this.keys.get(raw);
+    if (key === undefined) {
+      key = keyOf(raw, dotted);
+      if (raw.length <= MAX_CACHED_WORD) {
+        if (this.keys.size >= KEY_CACHE_MAX) this.keys.clear();
+        this.keys.set(raw, key);
+      }
+    }
+    return key;
   }
 
   /** A copy of the article's characters: V8 reads a typed array faster than a string's charCodeAt. */
@@ -220,33 +239,22 @@ const isLetter = (c: number): boolean => (CLASS[c]! & C_LETTER) !== 0;
 const isAlnum = (c: number): boolean => (CLASS[c]! & (C_LETTER | C_DIGIT)) !== 0;
 const isApos = (c: number): boolean => c === 39 || c === 0x2019;
 
-// Lower-casing a slice of a two-byte string (any text with a curly quote) is a slow runtime call in V8,
-// and news repeats its capitalised words: keep their keys.
-const keyCache = new Map<string, string>();
-const KEY_CACHE_MAX = 20_000;
 const MAX_CACHED_WORD = 12;
-let caching = true;
 
+/** The key of a written word: lower case, without dots ("U.S." -> "us"). */
 function keyOf(raw: string, dotted: boolean): string {
-  let key = keyCache.get(raw);
-  if (key === undefined) {
-    key = raw.toLowerCase();
-    if (dotted) key = key.replaceAll(".", "");
-    // Only short words: V8 copies them out of the article, where a longer slice would keep the whole
-    // article text alive for as long as the cache holds it.
-    if (caching && raw.length <= MAX_CACHED_WORD) {
-      if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-      keyCache.set(raw, key);
-    }
-  }
-  return key;
+  const key = raw.toLowerCase();
+  return dotted ? key.replaceAll(".", "") : key;
 }
 
-/** mixed: the word has an upper-case or non-ASCII letter, so its key differs from raw. */
+/**
+ * mixed: the word has an upper-case or non-ASCII letter, so its key differs from raw. With a vocabulary,
+ * the key comes from its cache and the token gets the key's id; without one (config words), neither.
+ */
 function makeToken(raw: string, kind: number, flags: number, start: number, end: number, vocab: Vocab | null, dotted = false, mixed = true): Token {
   let key = raw;
   if (kind === K_WORD || kind === K_CASHTAG) {
-    if (mixed || dotted) key = keyOf(raw, dotted);
+    if (mixed || dotted) key = vocab ? vocab.keyOf(raw, dotted) : keyOf(raw, dotted);
   }
   return { raw, key, kind, flags, start, end, sent: 0, clause: 0, kid: vocab ? vocab.idOf(key) : -1 };
 }
@@ -254,15 +262,9 @@ function makeToken(raw: string, kind: number, flags: number, start: number, end:
 /** Tokenizes one string with no chrome, sentence or clause logic: for aliases and patterns. */
 export function tokenizePlain(text: string): Token[] {
   const out: Token[] = [];
-  // Config words (thousands of aliases) would crowd the articles' words out of the key cache.
-  caching = false;
-  try {
-    const buf = new Uint16Array(text.length);
-    for (let k = 0; k < text.length; k++) buf[k] = text.charCodeAt(k);
-    scanRange(text, buf, 0, text.length, out, null);
-  } finally {
-    caching = true;
-  }
+  const buf = new Uint16Array(text.length);
+  for (let k = 0; k < text.length; k++) buf[k] = text.charCodeAt(k);
+  scanRange(text, buf, 0, text.length, out, null);
   return out;
 }
 
