@@ -270,7 +270,7 @@ interface State {
 
 /** The list of companies a mention belongs to ("share buybacks by Xiaomi Corp. and Alibaba"). */
 function groupOf(s: State, at: number): number[] {
-  const { mentions, tok } = s;
+  const { mentions } = s;
   const out = [at];
   for (let j = at - 1; j >= 0 && linked(s, mentions[j]!, mentions[j + 1]!); j--) out.unshift(j);
   for (let j = at + 1; j < mentions.length && linked(s, mentions[j - 1]!, mentions[j]!); j++) out.push(j);
