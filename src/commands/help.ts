@@ -4,8 +4,33 @@ import { catalystLabel, catalystSynonyms } from "./catalyst-words.ts";
 import { DEFAULT_DAYS } from "./catalysts.ts";
 import type { CommandContext, CommandDeps, CommandReply } from "./types.ts";
 
-export async function help(_args: string, _ctx: CommandContext, _deps: CommandDeps): Promise<CommandReply> {
+/** The examples as each platform's users type them: Slack takes free text, Discord named options. */
+const EXAMPLES = {
+  slack: {
+    subscribe: [
+      "`/subscribe BABA JD`: every catalyst of BABA and JD",
+      "`/subscribe BABA buyback,earnings min=0.7`: only those catalysts, only when the classifier is at least 70% sure",
+      "`/subscribe buyback`: buybacks of any ticker",
+      "`/unsubscribe BABA` · `/unsubscribe BABA buyback` · `/unsubscribe buyback` · `/unsubscribe all`",
+      "`/subscriptions`: what this channel gets",
+    ],
+    lookup: `\`/catalysts BABA\`: BABA's catalysts of the last ${DEFAULT_DAYS} days · \`/catalysts 9988.HK 30\`: the last 30 days`,
+  },
+  discord: {
+    subscribe: [
+      "`/subscribe tickers:BABA JD`: every catalyst of BABA and JD",
+      "`/subscribe tickers:BABA catalysts:buyback,earnings min_confidence:0.7`: only those catalysts, only when the classifier is at least 70% sure",
+      "`/subscribe catalysts:buyback`: buybacks of any ticker",
+      "`/unsubscribe tickers:BABA` · `/unsubscribe tickers:BABA catalysts:buyback` · `/unsubscribe catalysts:buyback` · `/unsubscribe all:True`",
+      "`/subscriptions`: what this channel gets (changing subscriptions needs the Manage Channels permission)",
+    ],
+    lookup: `\`/catalysts ticker:BABA\`: BABA's catalysts of the last ${DEFAULT_DAYS} days · \`/catalysts ticker:9988.HK days:30\`: the last 30 days`,
+  },
+} as const;
+
+export async function help(_args: string, ctx: CommandContext, _deps: CommandDeps): Promise<CommandReply> {
   const synonyms = catalystSynonyms();
+  const examples = EXAMPLES[ctx.platform];
   return {
     ok: true,
     ephemeral: true,
@@ -13,17 +38,11 @@ export async function help(_args: string, _ctx: CommandContext, _deps: CommandDe
     sections: [
       {
         heading: "Subscriptions of this channel",
-        lines: [
-          "`/subscribe BABA JD`: every catalyst of BABA and JD",
-          "`/subscribe BABA buyback,earnings min=0.7`: only those catalysts, only when the classifier is at least 70% sure",
-          "`/subscribe buyback`: buybacks of any ticker",
-          "`/unsubscribe BABA` · `/unsubscribe BABA buyback` · `/unsubscribe buyback` · `/unsubscribe all`",
-          "`/subscriptions`: what this channel gets",
-        ],
+        lines: [...examples.subscribe],
       },
       {
         heading: "Looking things up",
-        lines: [`\`/catalysts BABA\`: BABA's catalysts of the last ${DEFAULT_DAYS} days · \`/catalysts 9988.HK 30\`: the last 30 days`],
+        lines: [examples.lookup],
       },
       {
         heading: "Tickers",

@@ -326,6 +326,16 @@ describe("/help and autocomplete", () => {
     }
   });
 
+  it("shows each platform's syntax: free text on Slack, named options on Discord", async () => {
+    const slack = text(await runCommand("help", "", member, deps));
+    const discord = text(await runCommand("help", "", { ...member, platform: "discord" }, deps));
+    expect(slack).toContain("`/subscribe BABA buyback,earnings min=0.7`");
+    expect(slack).not.toContain("tickers:");
+    expect(discord).toContain("`/subscribe tickers:BABA catalysts:buyback,earnings min_confidence:0.7`");
+    expect(discord).toContain("`/catalysts ticker:9988.HK days:30`");
+    expect(discord).not.toContain("min=0.7");
+  });
+
   it("suggests tickers by symbol prefix, then by name", () => {
     expect(suggestTickers("JD", universe).map((s) => s.symbol)).toEqual(["JD"]);
     expect(suggestTickers("tenc", universe).map((s) => s.symbol).sort()).toEqual(["0700.HK", "TME"]);
