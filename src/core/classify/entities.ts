@@ -321,7 +321,8 @@ function hasCorporateCue(index: EntityIndex, tokens: readonly Token[], m: Mentio
 
 /** A mention that only quotes the company: "citing a report by X", "analysts at X", "X analyst Y", "X's Y wrote". */
 function isSource(index: EntityIndex, tokens: readonly Token[], m: Mention): boolean {
-  const sentFirst = firstOfSentence(tokens, m.first);
+  // Every look-back below reaches at most 11 tokens before the mention: a long sentence costs nothing more.
+  const sentFirst = firstOfSentence(tokens, m.first, 12);
   // Phrases ending just before the mention (at most two words between: "according to a Reuters report").
   for (let j = Math.max(sentFirst, m.first - 6); j < m.first; j++) {
     const hit = index.sourceBefore.longest(tokens, j, m.first);
@@ -365,10 +366,11 @@ function isSource(index: EntityIndex, tokens: readonly Token[], m: Mention): boo
   return false;
 }
 
-function firstOfSentence(tokens: readonly Token[], at: number): number {
+/** The first token of the mention's sentence, at most `reach` tokens back (every look-back here is shorter). */
+function firstOfSentence(tokens: readonly Token[], at: number, reach: number): number {
   const sent = tokens[at]!.sent;
   let j = at;
-  while (j > 0 && tokens[j - 1]!.sent === sent) j--;
+  while (j > 0 && at - j < reach && tokens[j - 1]!.sent === sent) j--;
   return j;
 }
 

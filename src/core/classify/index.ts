@@ -266,14 +266,48 @@ interface State {
   tok: Tokenized;
   mentions: Mention[];
   markers: Marker[];
+  /** The mentions of each clause and sentence, and the markers of each clause and sentence (runs of the arrays). */
+  mClause: Runs;
+  mSent: Runs;
+  kClause: Runs;
+  kSent: Runs;
+  /** By token: the index of the mention starting there, or -1. */
+  mentionAt: Int32Array;
+}
+
+/** Items [from[key], to[key]) of an array sorted by key: every look-up per cue stays within its clause or sentence. */
+interface Runs {
+  from: Int32Array;
+  to: Int32Array;
+}
+
+function runsOf<T>(items: readonly T[], keyOf: (item: T) => number, keys: number): Runs {
+  const from = new Int32Array(keys);
+  const to = new Int32Array(keys);
+  let i = 0;
+  for (let k = 0; k < keys; k++) {
+    from[k] = i;
+    while (i < items.length && keyOf(items[i]!) === k) i++;
+    to[k] = i;
+  }
+  if (i !== items.length) throw new Error("classifier: mentions and markers must come in token order");
+  return { from, to };
+}
+
+/** The items of one run. */
+function run<T>(items: readonly T[], runs: Runs, key: number): readonly T[] {
+  return items.slice(runs.from[key]!, runs.to[key]!);
 }
 
 /** The list of companies a mention belongs to ("share buybacks by Xiaomi Corp. and Alibaba"). */
 function groupOf(s: State, at: number): number[] {
   const { mentions } = s;
-  const out = [at];
-  for (let j = at - 1; j >= 0 && linked(s, mentions[j]!, mentions[j + 1]!); j--) out.unshift(j);
-  for (let j = at + 1; j < mentions.length && linked(s, mentions[j - 1]!, mentions[j]!); j++) out.push(j);
+  let first = at;
+  while (first > 0 && linked(s, mentions[first - 1]!, mentions[first]!)) first--;
+  let end = at + 1;
+  while (end < mentions.length && linked(s, mentions[end - 1]!, mentions[end]!)) end++;
+  const out: number[] = [];
+  for (let j = first; j < end; j++) out.push(j);
   return out;
 }
 
@@ -282,7 +316,7 @@ function linked(s: State, a: Mention, b: Mention): boolean {
   if (a.sent !== b.sent) return false;
   for (let k = a.end; k < b.first; k++) if (!isConnective(s.c, tokens[k]!)) return false;
   // "Despite the buyback at Apple, Microsoft raised ...": the comma closes the concession, not a list.
-  return !s.markers.some((m) => m.kind === CONCESS && m.clause === a.clause && m.first < a.first && !commaBetween(tokens, m.end, a.first));
+  return !run(s.markers, s.kClause, a.clause).some((m) => m.kind === CONCESS && m.first < a.first && !commaBetween(tokens, m.end, a.first));
 }
 
 const usable = (m: Mention): boolean => !m.source && m.how !== M_WEAK;
@@ -312,9 +346,11 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
   const result = new Set<Company>();
   let nearest = -1;
   let firstFollowing = -1;
-  for (let k = 0; k < mentions.length; k++) {
+  const clauseFrom = s.mClause.from[clause]!;
+  const clauseTo = s.mClause.to[clause]!;
+  for (let k = clauseFrom; k < clauseTo; k++) {
     const m = mentions[k]!;
-    if (m.clause !== clause || !usable(m)) continue;
+    if (!usable(m)) continue;
     if (m.end <= cue.first) {
       // A broker before an analyst cue is the one giving the rating, not the rated.
       if (cue.slug === "analyst" && m.company && c.entities.sources.has(m.company)) {
@@ -359,9 +395,9 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
     factor = 0.9;
   }
   // Companies after the cue: "buybacks by X", "chips from X", "upgraded X", or any when nobody comes before.
-  for (let k = 0; k < mentions.length; k++) {
+  for (let k = clauseFrom; k < clauseTo; k++) {
     const m = mentions[k]!;
-    if (m.clause !== clause || m.first < cue.first || !m.company || !usable(m)) continue;
+    if (m.first < cue.first || !m.company || !usable(m)) continue;
     const before = tokens[m.first - 1]?.key;
     const before2 = tokens[m.first - 2]?.key;
     const byFrom = before === "by" || before === "from" || ((before === "the" || before === "its") && (before2 === "by" || before2 === "from"));
@@ -374,16 +410,16 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
   }
   // "cut its price targets on both": the two companies named before the cue in the sentence.
   if (result.size > 0 && tokens[cue.end]?.key === "on" && tokens[cue.end + 1]?.key === "both") {
-    const before = mentions.filter((m) => m.sent === sent && m.first < cue.first && m.company && usable(m) && !(cue.slug === "analyst" && c.entities.sources.has(m.company)));
+    const before = run(mentions, s.mSent, sent).filter((m) => m.first < cue.first && m.company && usable(m) && !(cue.slug === "analyst" && c.entities.sources.has(m.company)));
     const distinct = [...new Set(before.map((m) => m.company!))];
     for (const company of distinct.slice(-2)) result.add(company);
   }
   // "Xiaomi is raising its stake in the cloud provider": the other side of a two-party cue, named by a
   // definite description, is the sentence's other company.
   if (result.size > 0 && TWO_PARTY.has(cue.slug)) {
-    const described = s.markers.find((m) => m.kind === PRONOUN && m.clause === clause && m.first >= cue.end && m.first - cue.end <= 6 && tokens[m.first]!.key === "the");
+    const described = run(s.markers, s.kClause, clause).find((m) => m.kind === PRONOUN && m.first >= cue.end && m.first - cue.end <= 6 && tokens[m.first]!.key === "the");
     if (described) {
-      const other = mentions.find((m) => m.sent === sent && m.company && usable(m) && !result.has(m.company));
+      const other = run(mentions, s.mSent, sent).find((m) => m.company && usable(m) && !result.has(m.company));
       if (other?.company) result.add(other.company);
     }
   }
@@ -395,7 +431,7 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
     }
   }
   if (result.size === 0 && !absorbed && tokens[cue.first]!.flags & F_HEAD) {
-    for (const m of mentions) if (m.sent === sent && m.company && usable(m)) result.add(m.company);
+    for (const m of run(mentions, s.mSent, sent)) if (m.company && usable(m)) result.add(m.company);
     factor = 0.9;
   }
   if (result.size === 0 && !absorbed && !hedged && (nearest < 0 || speaker) && CARRIED_OVER.has(cue.slug) && !cue.articleCue) {
@@ -444,7 +480,8 @@ function previousSubject(s: State, sent: number): Company | undefined {
   const tokens = tok.tokens;
   const span = tok.sentences[sent]!;
   if (sent === 0 || tokens[span.first]!.flags & F_HEAD) return undefined;
-  for (const m of mentions) if (m.sent === sent && !m.person) return undefined;
+  const here = run(mentions, s.mSent, sent);
+  for (const m of here) if (!m.person) return undefined;
   // "Analysts expect sales of the drug to ...": a sentence about what others think is not the company's news.
   if (OTHERS.has(tokens[span.first]!.key)) return undefined;
   // A name right after a title is a person's ("Chief Executive Jamie Dimon"): up to three words.
@@ -464,7 +501,7 @@ function previousSubject(s: State, sent: number): Company | undefined {
       titleRun--;
       continue;
     }
-    if (!mentions.some((m) => m.person && m.first <= k && k < m.end)) return undefined;
+    if (!here.some((m) => m.person && m.first <= k && k < m.end)) return undefined;
   }
   // The nearest of the three sentences before that names a company, when it names only one; never across a
   // heading ("Now what"), a line with no closing punctuation. When none of them names one, the sentences in
@@ -473,8 +510,8 @@ function previousSubject(s: State, sent: number): Company | undefined {
     const last = tokens[tok.sentences[back]!.end - 1]!;
     if (last.kind !== K_PUNCT) return undefined;
     let only: Company | undefined;
-    for (const m of mentions) {
-      if (m.sent !== back || !usable(m) || !m.company) continue;
+    for (const m of run(mentions, s.mSent, back)) {
+      if (!usable(m) || !m.company) continue;
       if (only && only !== m.company) return undefined;
       only = m.company;
     }
@@ -511,15 +548,15 @@ function resolvePronoun(s: State, clause: number, sent: number): Company | undef
   const clauseFirst = tok.clauses[clause]!.first;
   const relative = relativeAntecedent(s, clause);
   if (relative !== null) return relative;
-  const pronoun = markers.find((m) => m.kind === PRONOUN && m.clause === clause) ?? elidedSubject(tok, clause);
+  const pronoun = run(markers, s.kClause, clause).find((m) => m.kind === PRONOUN) ?? elidedSubject(tok, clause);
   if (!pronoun) return undefined;
   // A private firm as the clause's subject owns the pronoun ("while ByteDance launched its model"); a person
   // speaks for a company ("Jamie Dimon said the bank expects ...").
-  for (const m of mentions) if (!m.company && !m.person && m.clause === clause && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
+  for (const m of run(mentions, s.mClause, clause)) if (!m.company && !m.person && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
   // Companies inside a relative clause ("The maker, which supplies Tesla, will ...") are not its subject.
   let inSentence = false;
-  for (const m of mentions) {
-    if (m.sent !== sent || !usable(m) || isRelativeClause(tok, m.clause)) continue;
+  for (const m of run(mentions, s.mSent, sent)) {
+    if (!usable(m) || isRelativeClause(tok, m.clause)) continue;
     inSentence = true;
     if (m.first < clauseFirst) return m.company;
   }
@@ -528,11 +565,11 @@ function resolvePronoun(s: State, clause: number, sent: number): Company | undef
   // in a sentence that names no company ("cut their price target on the stock").
   const sentFirst = tok.sentences[sent]!.first;
   const definite = tokens[pronoun.first]!.key === "the";
-  const opensWithPronoun = markers.some((m) => m.kind === PRONOUN && m.first - sentFirst <= 1 && tokens[m.first]!.sent === sent);
+  const opensWithPronoun = run(markers, s.kSent, sent).some((m) => m.kind === PRONOUN && m.first - sentFirst <= 1);
   if (sent > 0 && (pronoun.first - sentFirst <= 2 || opensWithPronoun || (definite && !inSentence))) {
     // The nearest of the three sentences before that names a company ("The company reported ..." in between).
     for (let back = sent - 1; back >= Math.max(0, sent - 3); back--) {
-      for (const m of mentions) if (m.sent === back && usable(m) && m.company) return m.company;
+      for (const m of run(mentions, s.mSent, back)) if (usable(m) && m.company) return m.company;
     }
     // Further on, "the company" or "the stock" is the one the article is about.
     if (definite || opensWithPronoun) return articleSubject(s);
@@ -546,7 +583,10 @@ function resolvePronoun(s: State, clause: number, sent: number): Company | undef
  */
 function articleSubject(s: State): Company | undefined {
   let only: Company | undefined;
-  for (const m of s.mentions) {
+  // The headline's sentences come first.
+  const headlineMentions = s.tok.firstBodySentence > 0 ? s.mSent.to[s.tok.firstBodySentence - 1]! : 0;
+  for (let k = 0; k < headlineMentions; k++) {
+    const m = s.mentions[k]!;
     if (!m.company || !usable(m) || !(s.tok.tokens[m.first]!.flags & F_HEAD)) continue;
     if (only && only !== m.company) return undefined;
     only = m.company;
@@ -572,7 +612,8 @@ function relativeAntecedent(s: State, clause: number): Company | undefined | nul
     }
     return null;
   }
-  for (let k = mentions.length - 1; k >= 0; k--) {
+  // Mentions from the clause's own on start at or after it.
+  for (let k = s.mClause.from[clause]! - 1; k >= 0; k--) {
     const m = mentions[k]!;
     if (m.end > first) continue;
     if (first - m.end > 4 || m.sent !== tokens[first]!.sent) return undefined;
@@ -635,7 +676,21 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
   const mentions = findMentions(c.entities, tokens);
   const pub = publishedOf(article, now, tokens);
   const { cues, markers, years, oldYears } = scan(c, tok, pub);
-  const s: State = { c, tok, mentions, markers };
+  const mentionAt = new Int32Array(tokens.length).fill(-1);
+  mentions.forEach((m, k) => {
+    if (mentionAt[m.first] === -1) mentionAt[m.first] = k;
+  });
+  const s: State = {
+    c,
+    tok,
+    mentions,
+    markers,
+    mClause: runsOf(mentions, (m) => m.clause, tok.clauses.length),
+    mSent: runsOf(mentions, (m) => m.sent, tok.sentences.length),
+    kClause: runsOf(markers, (m) => m.clause, tok.clauses.length),
+    kSent: runsOf(markers, (m) => tokens[m.first]!.sent, tok.sentences.length),
+    mentionAt,
+  };
 
   // Markers come in token order: each clause's are one run of the array. Sentences that look back or
   // deny ("denied a report that it would sell its stake") report no event at all.
@@ -749,7 +804,9 @@ function investsInFirm(s: State, cue: CueHit): boolean {
   if (tokens[at]?.key !== "in") return false;
   at++;
   if (tokens[at]?.key === "the") at++;
-  return s.mentions.some((m) => m.first === at && !m.person && (m.company !== undefined || m.how !== M_CUE));
+  const k = at < s.mentionAt.length ? s.mentionAt[at]! : -1;
+  const m = k >= 0 ? s.mentions[k]! : undefined;
+  return m !== undefined && !m.person && (m.company !== undefined || m.how !== M_CUE);
 }
 
 /** "JPMorgan analysts said Tencent would raise its dividend": what analysts think a company will do is no event. */
@@ -788,7 +845,9 @@ function rank(s: State, perCompany: Map<Company, Map<CatalystSlug, CatalystHit>>
     order: number;
   }
   const tallies = new Map<Company, Tally>();
-  const moves = markers.filter((m) => m.kind === MOVE);
+  // By token: a price-move word starts there.
+  const moves = new Uint8Array(tokens.length);
+  for (const m of markers) if (m.kind === MOVE) moves[m.first] = 1;
   mentions.forEach((m, order) => {
     if (!m.company || m.source) return;
     let t = tallies.get(m.company);
@@ -829,7 +888,7 @@ function rank(s: State, perCompany: Map<Company, Map<CatalystSlug, CatalystHit>>
 }
 
 /** The company's own price move: a move word and a percentage close after the mention, in its sentence. */
-function ownMove(tokens: readonly Token[], m: Mention, moves: readonly Marker[]): boolean {
+function ownMove(tokens: readonly Token[], m: Mention, moves: Uint8Array): boolean {
   const limit = Math.min(tokens.length, m.end + 14);
   let pct = false;
   for (let k = m.end; k < limit; k++) {
@@ -838,6 +897,7 @@ function ownMove(tokens: readonly Token[], m: Mention, moves: readonly Marker[])
     if ((t.raw === "%" || t.key === "percent" || t.key === "pct") && k > m.end) pct = true;
   }
   if (!pct) return false;
-  return moves.some((mv) => mv.first >= m.end && mv.first < m.end + 10 && tokens[mv.first]!.sent === m.sent);
+  for (let k = m.end; k < Math.min(tokens.length, m.end + 10); k++) if (moves[k] && tokens[k]!.sent === m.sent) return true;
+  return false;
 }
 
