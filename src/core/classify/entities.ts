@@ -301,9 +301,23 @@ function resolve(index: EntityIndex, tokens: readonly Token[], found: Mention[])
       continue;
     }
     if (m.company) m.source = isSource(index, tokens, m);
+    // "The bookrunners are Wells Fargo Securities, BofA Securities and Citigroup": a bank listed right after a
+    // quoted bank is quoted too.
+    const prev = out[out.length - 1];
+    if (!m.source && m.company && index.sources.has(m.company) && prev?.source && prev.company && index.sources.has(prev.company) && listedAfter(tokens, prev, m)) m.source = true;
     out.push(m);
   }
   return out;
+}
+
+/** Only a comma, "and", "&" or capitalised words ("Wells Fargo Securities, BofA") between two mentions of one sentence. */
+function listedAfter(tokens: readonly Token[], a: Mention, b: Mention): boolean {
+  if (a.sent !== b.sent || b.first - a.end > 4) return false;
+  for (let k = a.end; k < b.first; k++) {
+    const t = tokens[k]!;
+    if (t.key !== "," && t.key !== "and" && t.key !== "&" && !(t.kind === K_WORD && t.flags & F_CAP)) return false;
+  }
+  return true;
 }
 
 function hasCorporateCue(index: EntityIndex, tokens: readonly Token[], m: Mention): boolean {

@@ -713,7 +713,10 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
     if (last && (last.raw === "?" || last.raw === "？")) questions[k] = 1;
   });
 
-  for (const found of cues) {
+  for (let q = 0; q < cues.length; q++) {
+    const found = cues[q]!;
+    // "US tightens AI chip export rules": a sector noun right before another cue only describes it.
+    if (found.articleCue && cues[q + 1]?.first === found.end) continue;
     const cue = investsInFirm(s, found) ? { ...found, slug: "m_and_a" as const } : found;
     const clause = tokens[cue.first]!.clause;
     const sent = tokens[cue.first]!.sent;
