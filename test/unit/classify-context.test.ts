@@ -126,6 +126,7 @@ const relatives: CatalystCase[] = [
   { name: "the antecedent, not the company after the cue", text: "Danone, which will publish its annual results on Feb. 20, said Nestle would become a partner.", pairs: ["BN.PA/earnings"] },
   { name: "a list inside the relative clause stays in it", text: "Nvidia, which supplies Microsoft, Meta and Amazon, raised its revenue forecast.", pairs: ["NVDA/guidance"] },
   { name: "the relative clause ends before the main verb", text: "Pfizer, which agreed to buy a stake in Moderna last week, raised its dividend.", pairs: ["MRNA/m_and_a", "PFE/dividend", "PFE/m_and_a"] },
+  { name: "a relative clause after a list concerns the whole list", text: "The two companies will replace Enphase Energy (ENPH.O) and Caesars Entertainment (CZR.O), which will move to the S&P SmallCap 600.", pairs: ["CZR/listing", "ENPH/listing"] },
   { name: "a two-party cue still takes its object", text: "Danone, which agreed to buy a stake in Nestle last week, reports results on Friday.", pairs: ["BN.PA/earnings", "BN.PA/m_and_a", "NESN.SW/m_and_a"] },
 ];
 

@@ -392,6 +392,7 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
   const relative = nearest < 0 ? relativeAntecedent(s, clause) : null;
   if (relative) {
     result.add(relative);
+    addGroup(s, cue, result, relativeMention(s, clause)!);
     factor = 0.9;
   }
   // Companies after the cue: "buybacks by X", "chips from X", "upgraded X", or any when nobody comes before.
@@ -599,6 +600,14 @@ function articleSubject(s: State): Company | undefined {
  * open with a relative pronoun; undefined when it does but no company stands right before it.
  */
 function relativeAntecedent(s: State, clause: number): Company | undefined | null {
+  const k = relativeMention(s, clause);
+  if (k === null || k === undefined) return k;
+  const m = s.mentions[k]!;
+  return m.company && usable(m) ? m.company : undefined;
+}
+
+/** relativeAntecedent's mention (its index), for the list it belongs to ("Enphase and Caesars, which will move ..."). */
+function relativeMention(s: State, clause: number): number | undefined | null {
   const { tok, mentions } = s;
   const tokens = tok.tokens;
   const first = tok.clauses[clause]!.first;
@@ -608,7 +617,9 @@ function relativeAntecedent(s: State, clause: number): Company | undefined | nul
     const before = tok.clauses[clause - 1];
     if (clause > 0 && before!.end === first && tokens[before!.first]!.sent === tokens[first]!.sent && isRelativeClause(tok, clause - 1)) {
       // "The battery maker, which supplies Tesla, will ...": no company before it, so the usual pronoun rules.
-      return relativeAntecedent(s, clause - 1) ?? null;
+      const k = relativeMention(s, clause - 1);
+      const m = k === null || k === undefined ? undefined : mentions[k]!;
+      return m?.company && usable(m) ? k : null;
     }
     return null;
   }
@@ -618,7 +629,7 @@ function relativeAntecedent(s: State, clause: number): Company | undefined | nul
     if (m.end > first) continue;
     if (first - m.end > 4 || m.sent !== tokens[first]!.sent) return undefined;
     for (let j = m.end; j < first; j++) if (tokens[j]!.kind !== K_PUNCT && !(tokens[j]!.flags & F_UPPER) && tokens[j]!.kind !== K_NUM) return undefined;
-    return m.company && usable(m) ? m.company : undefined;
+    return k;
   }
   return undefined;
 }
