@@ -115,6 +115,8 @@ const phrasings: CatalystCase[] = [
   { name: "a priced public offering of shares", text: "Late Tuesday Summit Therapeutics priced an underwritten public offering of 30 million shares at $25.00 apiece, raising gross proceeds of $750 million.", pairs: ["SMMT/capital_raise"] },
   { name: "priced equity units", text: "NextEra priced $2 billion of equity units late Tuesday.", pairs: ["NEE/capital_raise"] },
   { name: "an initial public offering stays a listing", text: "Arm Holdings jumped in its initial public offering.", pairs: ["ARM/listing"], notArticle: ["capital_raise"] },
+  { name: "a company in a person's past is not the subject", text: "Intel on Wednesday named Mark Murphy, a former Micron Technology chief financial officer, as its new finance chief.", pairs: ["INTC/management"] },
+  { name: "joining as finance chief", text: "Five Below said Stewart Glendinning will join as chief financial officer on Jan. 5.", pairs: ["FIVE/management"] },
   { name: "adjusted operating income", text: "Siemens said adjusted operating income came to 2.9 billion euros.", pairs: ["SIE.DE/earnings"] },
   { name: "swung to a profit", text: "Renault swung to a net profit in the second quarter.", pairs: ["RNO.PA/earnings"] },
   { name: "forecast a rise several words before the figure", text: "Danone forecast a low-single-digit rise in organic sales this year.", pairs: ["BN.PA/guidance"] },

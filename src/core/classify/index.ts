@@ -521,7 +521,8 @@ function previousSubject(s: State, sent: number): Company | undefined {
   return sent > 3 ? articleSubject(s) : undefined;
 }
 
-const RELATION_WORDS = new Set(["to", "of", "for", "with", "from", "like", "including", "in", "by"]);
+// "former": ", a former Micron Technology finance chief," describes a person's past, not the subject.
+const RELATION_WORDS = new Set(["to", "of", "for", "with", "from", "like", "including", "in", "by", "former", "ex"]);
 const APPOSITIVE_OPENERS = new Set(["a", "an", "the", "its", "which", "whose"]);
 
 /** ", a key supplier to Nvidia," : a company named inside an appositive after a relation word. */
