@@ -140,6 +140,15 @@ const banks: CatalystCase[] = [
   { name: "analysts reporting what happened", text: "Analysts said Tencent raised its dividend by 20% on Wednesday.", pairs: ["0700.HK/dividend"] },
 ];
 
+// Broker notes: "COMPANY (CODE MARKET) - news", with Bloomberg desk codes.
+const brokerNotes: CatalystCase[] = [
+  { name: "a London desk code", text: "TESCO (TSCO LN) - Q1 trading statement.", pairs: ["TSCO.L/earnings"] },
+  { name: "a desk code with a slash, the label clause is the subject", text: "BAE SYSTEMS (BA/ LN) - We upgrade to BUY from Hold.", pairs: ["BA.L/analyst"] },
+  { name: "a share class in the desk code", text: "NOVONESIS (NSIS B DC) - UPGRADE to BUY (from Hold).", pairs: ["NSIS-B.CO/analyst"] },
+  { name: "a results day after the label", text: "MAERSK (MAERSK B DC) - Reports Thursday before the open.", pairs: ["MAERSK-B.CO/earnings"] },
+  { name: "a label needs nothing but names before the dash", text: "Shares of Tesco rose - analysts upgraded BAE Systems to buy.", pairs: ["BA.L/analyst"] },
+];
+
 describe("classifier context", () => {
   describeCases(
     [
@@ -151,6 +160,7 @@ describe("classifier context", () => {
       ["relative clauses", relatives],
       ["phrasings", phrasings],
       ["banks as sources or subjects", banks],
+      ["broker notes", brokerNotes],
     ],
     run,
   );

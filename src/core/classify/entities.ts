@@ -151,9 +151,26 @@ function lookupCode(index: EntityIndex, raw: string): Company | undefined {
 }
 
 /** Bloomberg-style codes in parentheses: "(9988 HK)", "(600519 CH)", "(7203 JP)", "(BABA US)". */
+/** Bloomberg market codes of exchanges whose Yahoo Finance symbols are the code plus a suffix. */
+const BLOOMBERG_SUFFIX: ReadonlyMap<string, string> = new Map([
+  ["LN", ".L"], ["DC", ".CO"], ["GY", ".DE"], ["GR", ".DE"], ["FP", ".PA"], ["NA", ".AS"], ["SM", ".MC"], ["IM", ".MI"],
+  ["SW", ".SW"], ["SE", ".SW"], ["SS", ".ST"], ["NO", ".OL"], ["FH", ".HE"], ["BB", ".BR"], ["ID", ".IR"], ["PL", ".LS"],
+  ["AU", ".AX"], ["AT", ".AX"], ["SP", ".SI"], ["KS", ".KS"], ["TT", ".TW"], ["IN", ".NS"], ["IB", ".NS"],
+]);
+
+/** "(TSCO LN)", "(BA/ LN)", "(NSIS B DC)": a code, an optional share class, and a Bloomberg market. */
+function bloombergDesk(index: EntityIndex, code: string, shareClass: string | undefined, market: string): Company | undefined {
+  const suffix = BLOOMBERG_SUFFIX.get(market);
+  if (suffix === undefined) return undefined;
+  const base = code.toUpperCase();
+  const symbol = shareClass ? `${base}-${shareClass}${suffix}` : `${base}${suffix}`;
+  return index.bySymbol.get(symbol) ?? (suffix === ".KS" || suffix === ".TW" ? undefined : index.bySymbol.get(`${base}${shareClass ?? ""}${suffix}`));
+}
+
 function bloombergCode(index: EntityIndex, code: Token, market: Token): Company | undefined {
   const m = market.raw;
   if (m === "US") return code.kind === K_WORD ? index.bySymbol.get(code.raw.toUpperCase()) : undefined;
+  if (BLOOMBERG_SUFFIX.has(m) && code.flags & F_UPPER) return bloombergDesk(index, code.raw, undefined, m);
   if (code.kind !== K_NUM) return undefined;
   if (m === "HK") return index.bySymbol.get(symbolFor(code.raw, ".HK"));
   if (m === "JP" || m === "JT") return index.bySymbol.get(`${code.raw}.T`);
@@ -209,6 +226,17 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
           if (c) {
             pushMention(found, tokens, c, M_CUE, i + 1, i + 3);
             i += 3;
+            continue;
+          }
+        }
+        // (BA/ LN): a slash after the code; (NSIS B DC): a share class between code and market.
+        if (i + 4 < n && tokens[i + 4]!.raw === ")" && q.kind === K_WORD && q.flags & F_UPPER && tokens[i + 3]!.kind === K_WORD) {
+          const middle = after.raw;
+          const shareClass = middle === "/" ? undefined : /^[A-C]$/.test(middle) ? middle : null;
+          const c = shareClass === null ? undefined : bloombergDesk(index, q.raw, shareClass, tokens[i + 3]!.raw);
+          if (c) {
+            pushMention(found, tokens, c, M_CUE, i + 1, i + 4);
+            i += 4;
             continue;
           }
         }

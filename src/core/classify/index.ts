@@ -395,6 +395,16 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
     addGroup(s, cue, result, relativeMention(s, clause)!);
     factor = 0.9;
   }
+  // "VESTAS (VWS DC) - DOWNGRADE to SELL": a clause that only names a company labels the one after the dash.
+  const label = nearest < 0 && !relative ? labelMention(s, clause) : -1;
+  if (label >= 0) {
+    // The labelled company is the one rated, even a bank ("BARCLAYS (BARC LN) - Target price raised").
+    for (const g of groupOf(s, label)) {
+      const m = s.mentions[g]!;
+      if (m.company && usable(m)) result.add(m.company);
+    }
+    factor = 0.9;
+  }
   // Companies after the cue: "buybacks by X", "chips from X", "upgraded X", or any when nobody comes before.
   for (let k = clauseFrom; k < clauseTo; k++) {
     const m = mentions[k]!;
@@ -403,7 +413,7 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
     const before2 = tokens[m.first - 2]?.key;
     const byFrom = before === "by" || before === "from" || ((before === "the" || before === "its") && (before2 === "by" || before2 === "from"));
     const twoParty = TWO_PARTY.has(cue.slug) && m.first - cue.end <= 10 && k === firstFollowing;
-    const firstWhenAlone = nearest < 0 && !relative && k === firstFollowing && m.first - cue.end <= 12;
+    const firstWhenAlone = nearest < 0 && !relative && label < 0 && k === firstFollowing && m.first - cue.end <= 12;
     if (byFrom || twoParty || firstWhenAlone) {
       if (!byFrom) factor = Math.min(factor, 0.9);
       addGroup(s, cue, result, k);
@@ -823,6 +833,35 @@ function investsInFirm(s: State, cue: CueHit): boolean {
   const m = k >= 0 ? s.mentions[k]! : undefined;
   return m !== undefined && !m.person && (m.company !== undefined || m.how !== M_CUE);
 }
+
+/**
+ * The company a label clause names: the clause before, in the same sentence and ended by a dash or colon,
+ * holds nothing but company names, codes and punctuation ("TESCO (TSCO LN) - Q1 trading statement"). -1: none.
+ */
+function labelMention(s: State, clause: number): number {
+  const { tok, mentions } = s;
+  const tokens = tok.tokens;
+  if (clause === 0) return -1;
+  const before = tok.clauses[clause - 1]!;
+  const first = tok.clauses[clause]!.first;
+  const sep = tokens[first - 1];
+  if (before.end !== first || tokens[before.first]!.sent !== tokens[first]!.sent || !sep || !LABEL_SEPARATORS.has(sep.raw)) return -1;
+  let found = -1;
+  let k = s.mClause.from[clause - 1]!;
+  for (let j = before.first; j < before.end - 1; j++) {
+    while (k < s.mClause.to[clause - 1]! && mentions[k]!.end <= j) k++;
+    const m = mentions[k];
+    if (m && m.first <= j && j < m.end) {
+      if (m.company && usable(m)) found = k;
+      continue;
+    }
+    const t = tokens[j]!;
+    if (t.kind !== K_PUNCT && !(t.flags & F_UPPER)) return -1;
+  }
+  return found;
+}
+
+const LABEL_SEPARATORS = new Set(["-", "--", "—", "–", ":"]);
 
 /** "JPMorgan analysts said Tencent would raise its dividend": what analysts think a company will do is no event. */
 function analystsPredict(tokens: readonly Token[], sentFirst: number, cue: CueHit): boolean {
