@@ -36,6 +36,7 @@ const carriedOver: CatalystCase[] = [
   { name: "figures after the results sentence", text: "Walmart posted results on Tuesday. The board also approved a new $20 billion share repurchase program.", pairs: ["WMT/buyback", "WMT/earnings"] },
   { name: "a figure sentence with a date in it", text: "Costco opened two warehouses. In March, net income rose 9% to $1.8 billion.", pairs: ["COST/earnings"] },
   { name: "a month range and a currency are no names", text: "Infosys raised its revenue guidance. Net profit for the July-September quarter rose 9% to Rs 7,960 crore.", pairs: ["INFY/earnings", "INFY/guidance"] },
+  { name: "a capital after a colon opens a part of the sentence", text: "Novo Nordisk lowered its outlook on Tuesday.\n- Financial calendar: Interim results will be published on 6 May.", pairs: ["NVO/earnings", "NVO/guidance"] },
   { name: "two companies before: nobody", text: "Baidu and JD.com rose 3%. Net income rose at both, analysts said.", pairs: [] },
   { name: "an unknown name in the sentence keeps it", text: "Walmart posted results on Tuesday. Rival Acme Stores raised its dividend by 5%.", pairs: ["WMT/earnings"] },
   { name: "a hedged cue is not carried", text: "Walmart shares rose 2%. A buyback may follow later this year.", pairs: [] },
@@ -129,6 +130,7 @@ const relatives: CatalystCase[] = [
   { name: "a list inside the relative clause stays in it", text: "Nvidia, which supplies Microsoft, Meta and Amazon, raised its revenue forecast.", pairs: ["NVDA/guidance"] },
   { name: "the relative clause ends before the main verb", text: "Pfizer, which agreed to buy a stake in Moderna last week, raised its dividend.", pairs: ["MRNA/m_and_a", "PFE/dividend", "PFE/m_and_a"] },
   { name: "a relative clause after a list concerns the whole list", text: "The two companies will replace Enphase Energy (ENPH.O) and Caesars Entertainment (CZR.O), which will move to the S&P SmallCap 600.", pairs: ["CZR/listing", "ENPH/listing"] },
+  { name: "a relative clause about something else may still say it", text: "ASML Holding NV said the measures would not affect its outlook, which it will detail when it publishes fourth-quarter results on Jan. 28.", pairs: ["ASML/earnings"] },
   { name: "a two-party cue still takes its object", text: "Danone, which agreed to buy a stake in Nestle last week, reports results on Friday.", pairs: ["BN.PA/earnings", "BN.PA/m_and_a", "NESN.SW/m_and_a"] },
 ];
 

@@ -457,6 +457,8 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
 
 /** Company events that a sentence naming nobody reports of the company before it ("Revenue rose 8%."). */
 const CARRIED_OVER: ReadonlySet<CatalystSlug> = new Set(["earnings", "guidance", "dividend", "buyback", "capital_raise", "management"]);
+const OPENERS = new Set([":", "-", "--", "—", "–", "\"", "“", "(", "•"]);
+
 /** Subjects that are not the company: a sentence opening with one reports what others do or think. */
 const OTHERS = new Set([
   "analysts", "investors", "traders", "economists", "strategists", "bankers", "experts", "observers", "critics", "rivals", "competitors",
@@ -507,7 +509,9 @@ function previousSubject(s: State, sent: number): Company | undefined {
       titleRun = 0;
       continue;
     }
-    if (k === span.first || t.flags & F_UPPER || nameless(t)) continue;
+    // The first word of the sentence, or of a part after a colon, dash or quote ("- Financial calendar: Interim results ...").
+    const opens = k === span.first || OPENERS.has(tokens[k - 1]!.raw);
+    if (opens || t.flags & F_UPPER || nameless(t)) continue;
     if (titleRun > 0) {
       titleRun--;
       continue;
@@ -559,8 +563,9 @@ function resolvePronoun(s: State, clause: number, sent: number): Company | undef
   const tokens = tok.tokens;
   const clauseFirst = tok.clauses[clause]!.first;
   const relative = relativeAntecedent(s, clause);
-  if (relative !== null) return relative;
-  const pronoun = run(markers, s.kClause, clause).find((m) => m.kind === PRONOUN) ?? elidedSubject(tok, clause);
+  if (relative) return relative;
+  // A relative clause about something else ("its outlook, which it will detail ...") may still say "it".
+  const pronoun = run(markers, s.kClause, clause).find((m) => m.kind === PRONOUN) ?? (relative === undefined ? undefined : elidedSubject(tok, clause));
   if (!pronoun) return undefined;
   // A private firm as the clause's subject owns the pronoun ("while ByteDance launched its model"); a person
   // speaks for a company ("Jamie Dimon said the bank expects ...").
