@@ -39,6 +39,8 @@ const carriedOver: CatalystCase[] = [
   { name: "a capital after a colon opens a part of the sentence", text: "Novo Nordisk lowered its outlook on Tuesday.\n- Financial calendar: Interim results will be published on 6 May.", pairs: ["NVO/earnings", "NVO/guidance"] },
   { name: "two companies before: nobody", text: "Baidu and JD.com rose 3%. Net income rose at both, analysts said.", pairs: [] },
   { name: "an unknown name in the sentence keeps it", text: "Walmart posted results on Tuesday. Rival Acme Stores raised its dividend by 5%.", pairs: ["WMT/earnings"] },
+  { name: "the month May is no hedge", text: "Apple said on 6 May it would raise its dividend by 4%.", pairs: ["AAPL/dividend"] },
+  { name: "the verb may still hedges", text: "Apple may raise its dividend, people familiar with the matter said.", pairs: ["AAPL/dividend"] },
   { name: "a hedged cue is not carried", text: "Walmart shares rose 2%. A buyback may follow later this year.", pairs: [] },
   { name: "never across a heading", text: "Walmart shares rose 2% on Tuesday.\nWhat comes next\nThe board approved a $5 billion share repurchase program.", pairs: [] },
   { name: "what analysts expect is not the company's news", text: "Novartis agreed to buy a heart-drug developer. Analysts expect annual sales of the drug to exceed $3 billion.", pairs: ["NVS/m_and_a"] },

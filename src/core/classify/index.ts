@@ -223,7 +223,7 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
     const mk = i >= markerFrom && entry?.[1] ? longestOf(entry[1], tokens, i, limit) : undefined;
     if (mk) {
       if (mk.pattern.payload === NOT_MARKER) markerFrom = mk.end;
-      else markers.push({ kind: mk.pattern.payload, first: i, end: mk.end, clause: t.clause });
+      else if (!(mk.pattern.payload === HEDGE && theMonthMay(tokens, i))) markers.push({ kind: mk.pattern.payload, first: i, end: mk.end, clause: t.clause });
     }
     if (t.kind === K_NUM && t.raw.length === 4) {
       const year = Number(t.raw);
@@ -249,6 +249,16 @@ function scan(c: Compiled, tok: Tokenized, pub: Published): Scan {
     if (slug) cues.push({ slug, confidence, sector, articleCue, first: i, end: hit.end });
   }
   return { cues, markers, years, oldYears };
+}
+
+/** "on 6 May", "May 20", "in May": the month, not the hedge. */
+function theMonthMay(tokens: readonly Token[], at: number): boolean {
+  const t = tokens[at]!;
+  if (t.key !== "may") return false;
+  const prev = tokens[at - 1];
+  const next = tokens[at + 1];
+  if (prev?.kind === K_NUM || next?.kind === K_NUM) return true;
+  return t.raw === "May" && prev !== undefined && prev.sent === t.sent && (prev.key === "in" || prev.key === "since" || prev.key === "until" || prev.key === "by" || prev.key === "early" || prev.key === "late" || prev.key === "mid");
 }
 
 /** Tokens that may sit between the members of a list of companies: "Alibaba (NYSE:BABA), JD.com Inc., and SMIC". */
