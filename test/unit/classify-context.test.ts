@@ -1,6 +1,6 @@
 // How a cue's context decides who it concerns and whether it is news: old years, subjects that are people,
 // sentences with no subject, relative clauses, corporate suffixes after a comma. Sentences written for these tests.
-import { describe } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadClassifier } from "../../src/classifier.ts";
 import type { ClassifyResult } from "../../src/core/types.ts";
 import { describeCases, type CatalystCase } from "../helpers/catalyst-cases.ts";
@@ -40,7 +40,6 @@ const carriedOver: CatalystCase[] = [
   { name: "two companies before: nobody", text: "Baidu and JD.com rose 3%. Net income rose at both, analysts said.", pairs: [] },
   { name: "an unknown name in the sentence keeps it", text: "Walmart posted results on Tuesday. Rival Acme Stores raised its dividend by 5%.", pairs: ["WMT/earnings"] },
   { name: "the month May is no hedge", text: "Apple said on 6 May it would raise its dividend by 4%.", pairs: ["AAPL/dividend"] },
-  { name: "the verb may still hedges", text: "Apple may raise its dividend, people familiar with the matter said.", pairs: ["AAPL/dividend"] },
   { name: "a hedged cue is not carried", text: "Walmart shares rose 2%. A buyback may follow later this year.", pairs: [] },
   { name: "never across a heading", text: "Walmart shares rose 2% on Tuesday.\nWhat comes next\nThe board approved a $5 billion share repurchase program.", pairs: [] },
   { name: "what analysts expect is not the company's news", text: "Novartis agreed to buy a heart-drug developer. Analysts expect annual sales of the drug to exceed $3 billion.", pairs: ["NVS/m_and_a"] },
@@ -152,6 +151,18 @@ const brokerNotes: CatalystCase[] = [
   { name: "a results day after the label", text: "MAERSK (MAERSK B DC) - Reports Thursday before the open.", pairs: ["MAERSK-B.CO/earnings"] },
   { name: "a label needs nothing but names before the dash", text: "Shares of Tesco rose - analysts upgraded BAE Systems to buy.", pairs: ["BA.L/analyst"] },
 ];
+
+describe("the month May and the verb may", () => {
+  const confidence = (text: string): number | undefined =>
+    run(text).tickers.find((t) => t.symbol === "AAPL")?.catalysts.find((c) => c.type === "dividend")?.confidence;
+  it("a date leaves the confidence alone; the verb lowers it", () => {
+    const dated = confidence("Apple said on 6 May it would raise its dividend by 4%.");
+    const hedged = confidence("Apple may raise its dividend by 4%.");
+    expect(dated).toBeDefined();
+    expect(hedged).toBeDefined();
+    expect(hedged!).toBeLessThan(dated!);
+  });
+});
 
 describe("classifier context", () => {
   describeCases(
