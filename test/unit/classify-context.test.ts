@@ -148,6 +148,7 @@ const brokerNotes: CatalystCase[] = [
   { name: "a London desk code", text: "TESCO (TSCO LN) - Q1 trading statement.", pairs: ["TSCO.L/earnings"] },
   { name: "a desk code with a slash, the label clause is the subject", text: "BAE SYSTEMS (BA/ LN) - We upgrade to BUY from Hold.", pairs: ["BA.L/analyst"] },
   { name: "a share class in the desk code", text: "NOVONESIS (NSIS B DC) - UPGRADE to BUY (from Hold).", pairs: ["NSIS-B.CO/analyst"] },
+  { name: "a bank rated in a broker note is a ticker", text: "BARCLAYS (BARC LN) - Target price raised to 390p from 355p.", pairs: ["BCS/analyst"] },
   { name: "a results day after the label", text: "MAERSK (MAERSK B DC) - Reports Thursday before the open.", pairs: ["MAERSK-B.CO/earnings"] },
   { name: "a label needs nothing but names before the dash", text: "Shares of Tesco rose - analysts upgraded BAE Systems to buy.", pairs: ["BA.L/analyst"] },
 ];

@@ -933,7 +933,7 @@ function rank(s: State, perCompany: Map<Company, Map<CatalystSlug, CatalystHit>>
   for (const t of tallies.values()) {
     const hits = perCompany.get(t.company);
     const catalysts = hits ? [...hits.values()].sort((a, b) => b.confidence - a.confidence) : [];
-    const ownNews = catalysts.some((h) => h.type !== "analyst") || t.move || t.head || t.subject;
+    const ownNews = catalysts.length > 0 || t.move || t.head || t.subject;
     if (c.entities.sources.has(t.company) && !ownNews) continue;
     let r = t.named ? 0.55 : 0.3;
     if (t.head) r += 0.15;
