@@ -549,10 +549,14 @@ function previousSubject(s: State, sent: number): Company | undefined {
 const RELATION_WORDS = new Set(["to", "of", "for", "with", "from", "like", "including", "in", "by", "former", "ex"]);
 const APPOSITIVE_OPENERS = new Set(["a", "an", "the", "its", "which", "whose"]);
 
-/** ", a key supplier to Nvidia," : a company named inside an appositive after a relation word. */
+/**
+ * ", a key supplier to Nvidia," : a company named inside an appositive after a relation word, or inside one
+ * that describes the name just before it ("Luxshare Precision Industry, a key Apple assembler, passed ...").
+ */
 function inAppositive(tokens: readonly Token[], m: Mention): boolean {
   const before = tokens[m.first - 1];
-  if (!before || !RELATION_WORDS.has(before.key)) return false;
+  if (!before) return false;
+  const related = RELATION_WORDS.has(before.key);
   let open = -1;
   for (let k = m.first - 2; k >= Math.max(0, m.first - 12); k--) {
     const t = tokens[k]!;
@@ -563,6 +567,8 @@ function inAppositive(tokens: readonly Token[], m: Mention): boolean {
     }
   }
   if (open < 0 || !APPOSITIVE_OPENERS.has(tokens[open + 1]?.key ?? "")) return false;
+  // Without a relation word, the appositive must follow a name ("Luxshare Precision Industry, a ...").
+  if (!related && !(open > 0 && tokens[open - 1]!.kind === K_WORD && tokens[open - 1]!.flags & F_CAP)) return false;
   for (let k = m.end; k < Math.min(tokens.length, m.end + 3); k++) if (tokens[k]!.raw === ",") return true;
   return false;
 }
