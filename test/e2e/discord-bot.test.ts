@@ -146,7 +146,7 @@ describe("slash commands", () => {
     expect(reply.deferred).toBe(false);
     expect(reply.ephemeral).toBe(true);
     expect(embedsOf(reply.data)[0]?.title).toBe("Catalyst bot commands");
-    expect(textOf(reply.data)).toContain("/subscribe BABA JD");
+    expect(textOf(reply.data)).toContain("/subscribe tickers:BABA JD");
     expect(reply.data.allowed_mentions).toEqual({ parse: [] });
   });
 
