@@ -326,7 +326,11 @@ function linked(s: State, a: Mention, b: Mention): boolean {
   if (a.sent !== b.sent) return false;
   for (let k = a.end; k < b.first; k++) if (!isConnective(s.c, tokens[k]!)) return false;
   // "Despite the buyback at Apple, Microsoft raised ...": the comma closes the concession, not a list.
-  return !run(s.markers, s.kClause, a.clause).some((m) => m.kind === CONCESS && m.first < a.first && !commaBetween(tokens, m.end, a.first));
+  for (let k = s.kClause.from[a.clause]!; k < s.kClause.to[a.clause]!; k++) {
+    const m = s.markers[k]!;
+    if (m.kind === CONCESS && m.first < a.first && !commaBetween(tokens, m.end, a.first)) return false;
+  }
+  return true;
 }
 
 const usable = (m: Mention): boolean => !m.source && m.how !== M_WEAK;
