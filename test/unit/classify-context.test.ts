@@ -74,6 +74,8 @@ const guidance: CatalystCase[] = [
   { name: "expects to reach break-even", text: "Lucid Group said it expects to reach break-even in 2027.", pairs: ["LCID/guidance"] },
   { name: "reports on a weekday is a results date", text: "Toyota fell 2%, while Honda, which reports on Friday, rose 1%.", pairs: ["HMC/earnings"] },
   { name: "a broker's target on the ADRs", text: "Baidu shares rose 3% on Tuesday.\nMorgan Stanley analysts raised their price target on the ADRs to $150.", pairs: ["BIDU/analyst"] },
+  { name: "a confirmed forecast", text: "Siemens Healthineers confirmed its forecast for the current fiscal year.", pairs: ["SHL.DE/guidance"] },
+  { name: "a raised forecast with a long name in between", text: "Novartis raised its full-year core operating income forecast.", pairs: ["NVS/guidance"] },
   { name: "expects income", text: "Allstate expects net investment income to rise about 3% next year.", pairs: ["ALL/guidance"] },
 ];
 
@@ -142,6 +144,7 @@ const relatives: CatalystCase[] = [
 // A bank or broker is a quoted source when its verb follows it; when it does something itself, it is a ticker.
 const banks: CatalystCase[] = [
   { name: "a bank topping estimates is its own news", text: "Citigroup tops estimates as costs fall.", pairs: ["C/earnings"] },
+  { name: "a bank reiterating what it expects is its own news", text: "BBVA reiterated that it expects net interest income in Spain to grow this year.", pairs: ["BBVA/guidance"] },
   { name: "a broker upgrading on a weekday is a source", text: "Goldman Sachs on Tuesday upgraded Alibaba to buy.", pairs: ["BABA/analyst"] },
   { name: "analysts led by someone are a source, and their forecast no event", text: "JPMorgan analysts led by Alex Yao said Tencent would raise its dividend.", pairs: [] },
   { name: "analysts reporting what happened", text: "Analysts said Tencent raised its dividend by 20% on Wednesday.", pairs: ["0700.HK/dividend"] },

@@ -134,6 +134,8 @@ export function symbolFor(code: string, suffix: string): string {
 }
 
 const OWN_NEWS_PRONOUNS = new Set(["it", "its", "it's", "they", "their"]);
+/** A bank's verb followed by "it": "HSBC said it would cut jobs", "BBVA reiterated that it expects ...". */
+const OWN_NEWS_VERBS = new Set(["said", "says", "reiterated", "noted", "warned", "told", "expects", "expected", "confirmed", "announced"]);
 /** Lower-case words that may stand between a quoted bank or broker and its verb ("X on Tuesday upgraded", "X analysts led by Y said"). */
 const BETWEEN_SOURCE_AND_VERB = new Set(["on", "also", "now", "last", "this", "earlier", "previously", "recently", "has", "have", "had", "led", "by", "and", "in", "a"]);
 
@@ -392,7 +394,7 @@ function isSource(index: EntityIndex, tokens: readonly Token[], m: Mention): boo
       const t = tokens[j]!;
       if (t.sent !== m.sent) break;
       // "HSBC said (on Wednesday) it would cut jobs" is the bank's own news, not a quote.
-      if (t.key === "said" || t.key === "says") {
+      if (OWN_NEWS_VERBS.has(t.key)) {
         for (let k = j + 1; k < Math.min(tokens.length, j + 5) && tokens[k]!.sent === m.sent; k++) if (OWN_NEWS_PRONOUNS.has(tokens[k]!.key)) return false;
       }
       if (index.sourceListAfter.has(t.key) || index.sourceAfter.has(t.key)) return true;
