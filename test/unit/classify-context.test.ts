@@ -20,6 +20,8 @@ const oldYears: CatalystCase[] = [
   { name: "a trailing comparison with an old year", text: "Shell raised its dividend by 4% on Thursday, the biggest increase since 2014.", pairs: ["SHEL/dividend"] },
   { name: "an old year after an aside still dates the cue", text: "Infosys completed an Rs 18,000-crore repurchase, its biggest ever, in late 2024.", pairs: [] },
   { name: "an old year that modifies another noun does not", text: "Regulators proposed tougher capital rules for UBS on Friday, to prevent a repeat of the 2023 collapse of a rival.", pairs: ["UBS/regulation"] },
+  { name: "a dateline place owns no pronoun", text: "TOKYO, Aug 5 (Reuters) - Nippon Steel said it would cut its interim dividend, as it reported a sharp drop in quarterly profit.", pairs: ["5401.T/dividend", "5401.T/earnings"] },
+  { name: "'the Public Company ...' inside a name is no pronoun", text: "Xiaomi shares rose. Beijing will allow the Public Company Accounting Oversight Board to inspect audit papers.", pairs: [], article: ["listing"] },
   { name: "the current year with an old one keeps the cue", text: "Nike, which last cut jobs in 2020, said in 2026 it would buy back $5 billion of stock.", pairs: ["NKE/buyback"] },
 ];
 

@@ -27,10 +27,15 @@ export interface Mention {
   source: boolean;
   /** A person's name (config notCompanies.people): speaks for a company, does not absorb its news. */
   person: boolean;
+  /** An index, exchange, agency, medium or place (notCompanies.other, the universe's indices): owns no pronoun. */
+  other: boolean;
 }
 
-/** block: a name that is no listed company; "person" ones speak for companies rather than act as them. */
-type Target = { company: Company } | { candidates: readonly Company[] } | { block: "person" | "other" };
+/**
+ * block: a name that is no listed company. "private" firms act (and own their pronouns), "person"s speak for
+ * companies, "other" names (indices, exchanges, agencies, media, places) do neither.
+ */
+type Target = { company: Company } | { candidates: readonly Company[] } | { block: "private" | "person" | "other" };
 
 interface AliasEntry {
   words: string[];
@@ -80,7 +85,8 @@ export function buildEntityIndex(universe: Universe, config: EntityConfig): Enti
   }
   for (const index of universe.indices) for (const n of [index.name, ...index.aliases]) add(n, { block: "other" });
   const { private: privates, people, other } = config.notCompanies;
-  for (const n of [...privates, ...other]) add(n, { block: "other" });
+  for (const n of privates) add(n, { block: "private" });
+  for (const n of other) add(n, { block: "other" });
   for (const n of people) add(n, { block: "person" });
   // Headlines in capitals: "ALIBABA SOARS ON BUYBACK". Names of four letters or more only.
   caps = true;
@@ -199,9 +205,9 @@ function aliasAt(index: EntityIndex, tokens: readonly Token[], at: number): Alia
 }
 
 // A module function, not a closure: one is made per call otherwise (and named, under tsx).
-function pushMention(found: Mention[], tokens: readonly Token[], company: Company | undefined, how: number, first: number, end: number, candidates?: readonly Company[], person = false): void {
+function pushMention(found: Mention[], tokens: readonly Token[], company: Company | undefined, how: number, first: number, end: number, candidates?: readonly Company[], block?: string): void {
   const t = tokens[first]!;
-  found.push({ company, candidates, how, first, end, sent: t.sent, clause: t.clause, source: false, person });
+  found.push({ company, candidates, how, first, end, sent: t.sent, clause: t.clause, source: false, person: block === "person", other: block === "other" });
 }
 
 /** Every mention in the tokens, in order; ambiguous ones are resolved or dropped, sources marked. */
@@ -286,7 +292,7 @@ export function findMentions(index: EntityIndex, tokens: readonly Token[]): Ment
         const target = entry.target;
         if ("company" in target) pushMention(found, tokens, target.company, M_ALIAS, i, end);
         else if ("candidates" in target) pushMention(found, tokens, undefined, M_AMBIGUOUS, i, end, target.candidates);
-        else pushMention(found, tokens, undefined, M_ALIAS, i, end, undefined, target.block === "person");
+        else pushMention(found, tokens, undefined, M_ALIAS, i, end, undefined, target.block);
         i = end;
         continue;
       }

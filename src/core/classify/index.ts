@@ -589,11 +589,12 @@ function resolvePronoun(s: State, clause: number, sent: number): Company | undef
   if (!pronoun) return undefined;
   // A private firm as the clause's subject owns the pronoun ("while ByteDance launched its model"); a person
   // speaks for a company ("Jamie Dimon said the bank expects ...").
-  for (const m of run(mentions, s.mClause, clause)) if (!m.company && !m.person && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
+  for (const m of run(mentions, s.mClause, clause)) if (!m.company && !m.person && !m.other && m.first < pronoun.first && m.first - clauseFirst <= 2) return undefined;
   // Companies inside a relative clause ("The maker, which supplies Tesla, will ...") are not its subject.
   let inSentence = false;
   for (const m of run(mentions, s.mSent, sent)) {
-    if (!usable(m) || isRelativeClause(tok, m.clause)) continue;
+    // A dateline place or an index owns no pronoun ("TOKYO, Aug 5 (Reuters) - Nippon Steel said ... as it ...").
+    if (!usable(m) || isRelativeClause(tok, m.clause) || (!m.company && (m.person || m.other))) continue;
     inSentence = true;
     if (m.first < clauseFirst) return m.company;
   }
@@ -722,7 +723,12 @@ function classifyOne(c: Compiled, article: ArticleInput, now: Date | undefined):
   const tokens = tok.tokens;
   const mentions = findMentions(c.entities, tokens);
   const pub = publishedOf(article, now, tokens);
-  const { cues, markers, years, oldYears } = scan(c, tok, pub);
+  const scanned = scan(c, tok, pub);
+  const { cues, years, oldYears } = scanned;
+  // "the Public Company Accounting Oversight Board" is a name, not "the company": no pronoun inside a mention.
+  const named = new Uint8Array(tokens.length);
+  for (const m of mentions) named.fill(1, m.first, m.end);
+  const markers = scanned.markers.filter((m) => m.kind !== PRONOUN || !named[m.first] && !named[m.end - 1]);
   const mentionAt = new Int32Array(tokens.length).fill(-1);
   mentions.forEach((m, k) => {
     if (mentionAt[m.first] === -1) mentionAt[m.first] = k;
