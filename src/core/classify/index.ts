@@ -448,7 +448,8 @@ function attach(s: State, cue: CueHit, hedged: boolean): Attachment {
       if (other?.company) result.add(other.company);
     }
   }
-  if (result.size === 0 && !absorbed && (nearest < 0 || speaker)) {
+  // A sector noun ("AI chips", "chatbot") is a company's news only when the company is named with it.
+  if (result.size === 0 && !absorbed && (nearest < 0 || speaker) && !cue.articleCue) {
     const antecedent = resolvePronoun(s, clause, sent);
     if (antecedent) {
       result.add(antecedent);
