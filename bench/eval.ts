@@ -4,34 +4,13 @@
 // shared scorer (../shared/eval/score.mjs --json). The last line printed is one JSON object:
 // {"<set>": {"tickers_f1", "pairs_f1", "articles_f1"}, ...}.
 // Options: --verbose (lists every miss of each set under its row).
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadClassifier } from "../src/classifier.ts";
-import { answerLine } from "../src/cli/classify.ts";
+import { SCORER, scoreSet, type Score } from "./score-set.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
-const SCORER = resolve(REPO, "../shared/eval/score.mjs");
-
-interface Score {
-  tp: number;
-  fp: number;
-  fn: number;
-  precision: number;
-  recall: number;
-  f1: number;
-}
-
-interface Report {
-  articles: number;
-  missing: number;
-  errors: number;
-  tickers: Score;
-  ticker_catalyst_pairs: Score;
-  article_catalysts: Score;
-}
 
 const jsonlIn = (dir: string): string[] =>
   existsSync(dir)
@@ -53,26 +32,6 @@ function labelledSets(): string[] {
 
 /** The set's name in the table: its path from the checkout ("../shared/eval/dev.jsonl" for the shared one). */
 const nameOf = (file: string): string => relative(REPO, file);
-
-function scoreSet(classify: ReturnType<typeof loadClassifier>, file: string, verbose: boolean): { report: Report; misses: string[] } {
-  const lines = readFileSync(file, "utf8")
-    .split("\n")
-    .filter((l) => l.trim());
-  const results = lines.map((line) => answerLine(classify, line));
-  const dir = mkdtempSync(join(tmpdir(), "catalyst-eval-"));
-  try {
-    const resultsPath = join(dir, "results.jsonl");
-    writeFileSync(resultsPath, results.join("\n") + "\n");
-    const args = [SCORER, file, resultsPath, "--json", ...(verbose ? ["--verbose"] : [])];
-    const run = spawnSync(process.execPath, args, { encoding: "utf8" });
-    if (run.status !== 0) throw new Error(`the scorer failed on ${nameOf(file)} (exit ${run.status}): ${run.stderr.trim()}`);
-    const out = run.stdout.trim().split("\n");
-    const report = JSON.parse(out.pop()!) as Report;
-    return { report, misses: out };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const prf = (s: Score): string => `${s.precision.toFixed(3)} ${s.recall.toFixed(3)} ${s.f1.toFixed(3)}`;
 

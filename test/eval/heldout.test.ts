@@ -1,16 +1,13 @@
 // Scores the classifier on the held-out sets (written without reading the classifier) with the shared scorer.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { SCORER, scoreSet, type Score } from "../../bench/score-set.ts";
 import { loadClassifier } from "../../src/classifier.ts";
-import { answerLine } from "../../src/cli/classify.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // The scorer is shared with the team and not copied into the repo: without ../shared the test skips.
-const SCORER = join(ROOT, "..", "shared", "eval", "score.mjs");
 const present = existsSync(SCORER);
 
 const classify = present ? loadClassifier() : undefined!;
@@ -78,24 +75,6 @@ const SETS: HeldOutSet[] = [
   },
 ];
 
-interface Score {
-  tp: number;
-  fp: number;
-  fn: number;
-  precision: number;
-  recall: number;
-  f1: number;
-}
-
-interface Report {
-  articles: number;
-  missing: number;
-  errors: number;
-  tickers: Score;
-  ticker_catalyst_pairs: Score;
-  article_catalysts: Score;
-}
-
 const show = (name: string, s: Score): string =>
   `${name.padEnd(22)} P ${s.precision.toFixed(3)}  R ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}  (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`;
 
@@ -105,35 +84,21 @@ describe.skipIf(!present)("held-out sets (written without reading the classifier
     const lines = readFileSync(path, "utf8").split("\n").filter((l) => l.trim());
     expect(lines.length).toBe(articles);
 
-    // In-process through the same line handler as `npm run -s classify`: the output is what the command prints.
-    const results = lines.map((line) => answerLine(classify!, line));
+    const { report, misses } = scoreSet(classify!, path, true);
+    console.log(
+      [
+        `${file}: ${report.articles} articles (${history})`,
+        show("tickers", report.tickers),
+        show("ticker/catalyst pairs", report.ticker_catalyst_pairs),
+        show("article catalysts", report.article_catalysts),
+        `misses (${misses.length}):`,
+        ...misses.map((m) => `  ${m}`),
+      ].join("\n"),
+    );
 
-    const dir = mkdtempSync(join(tmpdir(), "heldout-"));
-    try {
-      const resultsPath = join(dir, "results.jsonl");
-      writeFileSync(resultsPath, results.join("\n") + "\n");
-      const run = spawnSync(process.execPath, [SCORER, path, resultsPath, "--json", "--verbose"], { encoding: "utf8" });
-      expect(run.status, run.stderr).toBe(0);
-      const out = run.stdout.trim().split("\n");
-      const report = JSON.parse(out.pop()!) as Report;
-
-      console.log(
-        [
-          `${file}: ${report.articles} articles (${history})`,
-          show("tickers", report.tickers),
-          show("ticker/catalyst pairs", report.ticker_catalyst_pairs),
-          show("article catalysts", report.article_catalysts),
-          `misses (${out.length}):`,
-          ...out.map((m) => `  ${m}`),
-        ].join("\n"),
-      );
-
-      expect(report.missing).toBe(0);
-      expect(report.errors).toBe(0);
-      expect(report.tickers.f1).toBeGreaterThanOrEqual(minTickerF1);
-      expect(report.ticker_catalyst_pairs.f1).toBeGreaterThanOrEqual(minPairF1);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(report.missing).toBe(0);
+    expect(report.errors).toBe(0);
+    expect(report.tickers.f1).toBeGreaterThanOrEqual(minTickerF1);
+    expect(report.ticker_catalyst_pairs.f1).toBeGreaterThanOrEqual(minPairF1);
   });
 });
