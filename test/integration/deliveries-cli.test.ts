@@ -11,6 +11,7 @@ import type { AlertDeliverJob } from "../../src/contracts/jobs.ts";
 import type { Destination } from "../../src/core/store.ts";
 import { startFakeSlackApi, type FakeSlackApi } from "../fakes/fake-slack-api.ts";
 import { useRedisScope } from "../helpers/redis-scope.ts";
+import { deliveriesSettled } from "../helpers/deliveries-settled.ts";
 
 const scope = useRedisScope("t-dlvcli");
 const redisUrl = scope.url;
@@ -88,16 +89,6 @@ function job(n: number, destination: Destination): AlertDeliverJob {
   };
 }
 
-async function settled(a: App, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const c = await a.queues.alertDeliver.getJobCounts("waiting", "active", "delayed", "prioritized");
-    if (Object.values(c).every((n) => n === 0)) return;
-    if (Date.now() > deadline) throw new Error(`deliveries still pending after ${timeoutMs} ms: ${JSON.stringify(c)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Successful posts of each alert title to a channel (what the channel's members actually see). */
 function postedTitles(fake: FakeSlackApi, channel: string, failedFirst: number): string[] {
   return fake.calls
@@ -111,7 +102,7 @@ describe("deliveries command", () => {
     const { app: a, fake, env } = await startBot({ DELIVERY_MAX_ATTEMPTS: "2" });
     fake.failNext("chat.postMessage", { kind: "http", status: 503 }, 2);
     await a.queues.addDeliveries([job(1, dest("C-news"))]);
-    await settled(a);
+    await deliveriesSettled(a);
     const [letter] = await a.deadLetters.list();
     if (!letter) throw new Error("no dead letter");
 
@@ -134,14 +125,14 @@ describe("deliveries command", () => {
     const retried = await cli(["retry", letter.id], env);
     expect(retried.code).toBe(0);
     expect(retried.out).toContain("queued again for slack/T1/C-news");
-    await settled(a);
+    await deliveriesSettled(a);
     expect(postedTitles(fake, "C-news", 2)).toEqual(["Apple expands buyback #1"]);
 
     const again = await cli(["retry", letter.id], env);
     expect(again.code).toBe(1);
     expect(again.err).toContain("no such dead letter");
     expect((await cli(["retry", "--all"], env)).out).toContain("Nothing to retry");
-    await settled(a);
+    await deliveriesSettled(a);
     expect(postedTitles(fake, "C-news", 2)).toEqual(["Apple expands buyback #1"]);
     expect((await cli(["list"], env)).out).toContain("Every alert was delivered");
   });
@@ -150,9 +141,9 @@ describe("deliveries command", () => {
     const { app: a, fake, env } = await startBot();
     fake.failNext("chat.postMessage", { kind: "error", error: "channel_not_found" });
     await a.queues.addDeliveries([job(1, dest("C-gone"))]);
-    await settled(a);
+    await deliveriesSettled(a);
     await a.queues.addDeliveries([job(2, dest("C-gone"))]);
-    await settled(a);
+    await deliveriesSettled(a);
 
     const listed = await cli(["list"], env);
     const disabledRow = listed.out.split("\n").find((l) => l.startsWith("slack/T1/C-gone")) ?? "";
@@ -168,7 +159,7 @@ describe("deliveries command", () => {
 
     const held = await cli(["retry", "--all"], env);
     expect(held.out).toContain("slack/T1/C-gone is still disabled");
-    await settled(a);
+    await deliveriesSettled(a);
     expect(fake.calls.filter((c) => c.method === "chat.postMessage")).toHaveLength(1);
 
     const enabled = await cli(["enable", "slack/T1/C-gone"], env);
@@ -176,7 +167,7 @@ describe("deliveries command", () => {
     expect(enabled.out).toContain("2 alert(s) were kept for it");
     const retried = await cli(["retry", "--all"], env);
     expect(retried.out).toContain("2 queued");
-    await settled(a);
+    await deliveriesSettled(a);
     expect(postedTitles(fake, "C-gone", 1).sort()).toEqual(["Apple expands buyback #1", "Apple expands buyback #2"]);
     expect((await cli(["list"], env)).out).toContain("Every alert was delivered and no destination is disabled.");
   });
@@ -185,12 +176,12 @@ describe("deliveries command", () => {
     const { app: a, fake, env } = await startBot();
     const delivered = job(1, dest("C1"));
     await a.queues.addDeliveries([delivered]);
-    await settled(a);
+    await deliveriesSettled(a);
     // The one window: the platform took the post but the worker died before its job finished, and the job was dead-lettered.
     const stale = await a.deadLetters.record(delivered, { kind: "failed", error: "worker lost its lock", attempts: 8 });
     const retried = await cli(["retry", stale.id], env);
     expect(retried.out).toContain("already delivered to slack/T1/C1");
-    await settled(a);
+    await deliveriesSettled(a);
     expect(postedTitles(fake, "C1", 0)).toEqual(["Apple expands buyback #1"]);
 
     fake.failNext("chat.postMessage", { kind: "http", status: 500 }, 1);
@@ -203,7 +194,7 @@ describe("deliveries command", () => {
       log.mockRestore();
       error.mockRestore();
     });
-    await settled(a);
+    await deliveriesSettled(a);
     expect(postedTitles(fake, "C2", 1)).toEqual(["Apple expands buyback #2"]);
   });
 
@@ -211,9 +202,9 @@ describe("deliveries command", () => {
     const { app: a, fake, env } = await startBot({ SLACK_BOT_TOKEN: "xoxb-revoked" });
     const jobs = [1, 2, 3, 4].map((n) => job(n, dest(`C${n}`)));
     await a.queues.addDeliveries(jobs.slice(0, 1));
-    await settled(a);
+    await deliveriesSettled(a);
     await a.queues.addDeliveries(jobs.slice(1));
-    await settled(a);
+    await deliveriesSettled(a);
     expect(fake.calls.filter((c) => c.method === "chat.postMessage")).toHaveLength(1);
 
     const listed = await cli(["list"], env);
@@ -236,7 +227,7 @@ describe("deliveries command", () => {
     app = restarted;
     expect((await cli(["enable", "slack/T1/*"], goodEnv)).out).toContain("4 alert(s) were kept for it");
     expect((await cli(["retry", "--all"], goodEnv)).out).toContain("4 queued");
-    await settled(restarted);
+    await deliveriesSettled(restarted);
     const delivered = fake.calls.filter((c) => c.method === "chat.postMessage").slice(1);
     expect(delivered.map((c) => c.body.channel).sort()).toEqual(["C1", "C2", "C3", "C4"]);
   });

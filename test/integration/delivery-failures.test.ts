@@ -16,6 +16,7 @@ import { startFakeDiscord, type FakeDiscordApi } from "../fakes/fake-discord-api
 import { startFakeSlackApi, type FakeSlackApi } from "../fakes/fake-slack-api.ts";
 import { createRecordingNotifier } from "../helpers/recording-notifier.ts";
 import { useRedisScope } from "../helpers/redis-scope.ts";
+import { deliveriesSettled } from "../helpers/deliveries-settled.ts";
 
 const scope = useRedisScope("t-dlvfail");
 const redisUrl = scope.url;
@@ -76,17 +77,6 @@ function job(n: number, destination: Destination): AlertDeliverJob {
   };
 }
 
-/** Resolves when the delivery queue has nothing waiting, running or delayed. */
-async function settled(app: App, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const c = await app.queues.alertDeliver.getJobCounts("waiting", "active", "delayed", "prioritized");
-    if (Object.values(c).every((n) => n === 0)) return;
-    if (Date.now() > deadline) throw new Error(`deliveries still pending after ${timeoutMs} ms: ${JSON.stringify(c)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const posts = (fake: FakeSlackApi, channel?: string) => fake.calls.filter((c) => c.method === "chat.postMessage" && (channel === undefined || c.body.channel === channel));
 
 describe("permanent failures disable the destination", () => {
@@ -96,13 +86,13 @@ describe("permanent failures disable the destination", () => {
     slack.failNext("chat.postMessage", { kind: "error", error: "channel_not_found" });
     const first = job(1, dest("C-gone"));
     await app.queues.addDeliveries([first]);
-    await settled(app);
+    await deliveriesSettled(app);
     expect(await app.destinations.disabledFor(dest("C-gone"))).toMatchObject({ key: "slack/T1/C-gone", scope: "channel", code: "channel_not_found", count: 1 });
 
     const second = job(2, dest("C-gone"));
     const elsewhere = job(3, dest("C-ok"));
     await app.queues.addDeliveries([second, elsewhere]);
-    await settled(app);
+    await deliveriesSettled(app);
     expect(posts(slack, "C-gone")).toHaveLength(1);
     expect(posts(slack, "C-ok")).toHaveLength(1);
     expect((await app.deliveries.get(elsewhere.alert.alertId, elsewhere.destination))?.state).toBe("sent");
@@ -126,10 +116,10 @@ describe("permanent failures disable the destination", () => {
     slack = await startFakeSlackApi();
     const { app } = await start({ SLACK_BOT_TOKEN: "xoxb-revoked-token", SLACK_API_URL: slack.url, DELIVER_CONCURRENCY: "5" });
     await app.queues.addDeliveries([job(0, dest("C0"))]);
-    await settled(app);
+    await deliveriesSettled(app);
     expect(posts(slack)).toHaveLength(1);
     await app.queues.addDeliveries(Array.from({ length: 99 }, (_, i) => job(i + 1, dest(`C${(i + 1) % 20}`))));
-    await settled(app);
+    await deliveriesSettled(app);
     expect(posts(slack)).toHaveLength(1);
     expect(await app.destinations.listDisabled()).toMatchObject([{ key: "slack/T1/*", scope: "tenant", code: "invalid_auth" }]);
     const letters = await app.deadLetters.list();
@@ -138,7 +128,7 @@ describe("permanent failures disable the destination", () => {
 
     // 100 alerts at once to another workspace: only those already in flight when the first answer came back were sent.
     await app.queues.addDeliveries(Array.from({ length: 100 }, (_, i) => job(200 + i, dest(`D${i % 20}`, "T2"))));
-    await settled(app);
+    await deliveriesSettled(app);
     const toT2 = posts(slack).length - 1;
     expect(toT2).toBeGreaterThanOrEqual(1);
     expect(toT2).toBeLessThanOrEqual(5);
@@ -151,9 +141,9 @@ describe("permanent failures disable the destination", () => {
     const notifier = createDiscordNotifier({ token: "revoked", apiUrl: discord.apiUrl });
     const { app } = await start({}, [notifier]);
     await app.queues.addDeliveries([job(1, dest("111", "G1", "discord"))]);
-    await settled(app);
+    await deliveriesSettled(app);
     await app.queues.addDeliveries(Array.from({ length: 20 }, (_, i) => job(10 + i, dest(`2${i}`, `G${i % 3}`, "discord"))));
-    await settled(app);
+    await deliveriesSettled(app);
     expect(discord.requestsTo("POST", /\/messages$/)).toHaveLength(1);
     expect(await app.destinations.listDisabled()).toMatchObject([{ key: "discord/*/*", scope: "platform", code: "401" }]);
   });
@@ -163,12 +153,12 @@ describe("permanent failures disable the destination", () => {
     const { app } = await start({}, [hooks]);
     hooks.failNext(new PermanentDeliveryError('posting to webhook "team-a": HTTP 404 no_service', "no_service"));
     await app.queues.addDeliveries([job(1, dest("team-a", "webhook", "webhook"))]);
-    await settled(app);
+    await deliveriesSettled(app);
     hooks.failNext(new PermanentDeliveryError('posting to webhook "team-b": HTTP 400 invalid_payload', "invalid_payload"));
     await app.queues.addDeliveries([job(2, dest("team-b", "webhook", "webhook"))]);
-    await settled(app);
+    await deliveriesSettled(app);
     await app.queues.addDeliveries([job(3, dest("team-a", "webhook", "webhook")), job(4, dest("team-b", "webhook", "webhook"))]);
-    await settled(app);
+    await deliveriesSettled(app);
     expect(hooks.attempts).toBe(3);
     expect(hooks.sent.map((s) => s.destination.channel)).toEqual(["team-b"]);
     expect((await app.destinations.listDisabled()).map((d) => d.key)).toEqual(["webhook/webhook/team-a"]);
@@ -182,7 +172,7 @@ describe("transient failures", () => {
     slack.failNext("chat.postMessage", { kind: "http", status: 500 });
     const j = job(1, dest("C1"));
     await app.queues.addDeliveries([j]);
-    await settled(app);
+    await deliveriesSettled(app);
     expect(posts(slack, "C1")).toHaveLength(2);
     expect((await app.deliveries.get(j.alert.alertId, j.destination))?.state).toBe("sent");
     expect(await app.deadLetters.list()).toEqual([]);
@@ -195,7 +185,7 @@ describe("transient failures", () => {
     slack.failNext("chat.postMessage", { kind: "http", status: 503 }, 3);
     const j = job(1, dest("C1"));
     await app.queues.addDeliveries([j]);
-    await settled(app);
+    await deliveriesSettled(app);
     expect(posts(slack, "C1")).toHaveLength(3);
     const [letter] = await app.deadLetters.list();
     expect(letter).toMatchObject({ kind: "failed", alertId: j.alert.alertId, destination: j.destination, code: "503", attempts: 3, job: j });
@@ -216,7 +206,7 @@ describe("transient failures", () => {
     slack.failNext("chat.postMessage", { kind: "ratelimited", retryAfterSeconds: 0 }, 3);
     const j = job(1, dest("C1"));
     await app.queues.addDeliveries([j]);
-    await settled(app);
+    await deliveriesSettled(app);
     expect(posts(slack, "C1")).toHaveLength(4);
     expect((await app.deliveries.get(j.alert.alertId, j.destination))?.state).toBe("sent");
     expect(await app.deadLetters.list()).toEqual([]);

@@ -10,6 +10,7 @@ import { PermanentDeliveryError, RateLimitedError, TransientDeliveryError } from
 import { deliveryJobId } from "../../src/pipeline/classify.ts";
 import { createRecordingNotifier, type RecordingNotifier } from "../helpers/recording-notifier.ts";
 import { useRedisScope } from "../helpers/redis-scope.ts";
+import { deliveriesSettled } from "../helpers/deliveries-settled.ts";
 
 const scope = useRedisScope("t-metrics");
 const redisUrl = scope.url;
@@ -53,17 +54,6 @@ function job(n: number, polledAt = Date.now()): AlertDeliverJob {
   };
 }
 
-/** Resolves when the delivery queue has nothing waiting, running or delayed. */
-async function settled(app: App, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const c = await app.queues.alertDeliver.getJobCounts("waiting", "active", "delayed", "prioritized");
-    if (Object.values(c).every((n) => n === 0)) return;
-    if (Date.now() > deadline) throw new Error(`deliveries still pending after ${timeoutMs} ms: ${JSON.stringify(c)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 function sample(text: string, series: string): number | undefined {
   const line = text.split("\n").find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
@@ -78,7 +68,7 @@ describe("delivery metrics", () => {
     notifier.failNext(new RateLimitedError("slow down", 50));
     const first = job(1, Date.now() - 30_000);
     await app.queues.addDeliveries([first]);
-    await settled(app);
+    await deliveriesSettled(app);
     let text = await metrics.render();
     expect(outcome(text, "rate_limited")).toBe(1);
     expect(outcome(text, "sent")).toBe(1);
@@ -90,7 +80,7 @@ describe("delivery metrics", () => {
     // A transient failure, then success on the retry.
     notifier.failNext(new TransientDeliveryError("502 from the platform"));
     await app.queues.addDeliveries([job(2)]);
-    await settled(app);
+    await deliveriesSettled(app);
     text = await metrics.render();
     expect(outcome(text, "duplicate_skipped")).toBe(1);
     expect(outcome(text, "transient_failure")).toBe(1);
@@ -100,10 +90,10 @@ describe("delivery metrics", () => {
     // Two transient failures use up DELIVERY_MAX_ATTEMPTS=2: dead-lettered. Then a permanent failure.
     notifier.failNext(new TransientDeliveryError("502"), new TransientDeliveryError("502"));
     await app.queues.addDeliveries([job(3)]);
-    await settled(app);
+    await deliveriesSettled(app);
     notifier.failNext(new PermanentDeliveryError("unknown channel", "10003"));
     await app.queues.addDeliveries([job(4)]);
-    await settled(app);
+    await deliveriesSettled(app);
     text = await metrics.render();
     expect(outcome(text, "transient_failure")).toBe(3);
     expect(outcome(text, "dead_lettered")).toBe(1);
@@ -132,7 +122,7 @@ describe("delivery metrics", () => {
     notifier.failNext(new RateLimitedError("slow down", 50));
     await app.queues.addDeliveries([opener]);
     await notifier.waitForSent(2);
-    await settled(app);
+    await deliveriesSettled(app);
     const text = await metrics.render();
     expect(outcome(text, "rate_limited")).toBe(1);
     expect(outcome(text, "sent")).toBe(2);
